@@ -1,0 +1,25 @@
+#ifndef GOALPOST_COMMON_TEXT_TOKENIZER_H_
+#define GOALPOST_COMMON_TEXT_TOKENIZER_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace goalpost::text {
+
+// Lower-cases UTF-8 text with full Unicode case mapping in the root locale,
+// as Python's str.lower() does: "İ" becomes "i" followed by U+0307, and a
+// final capital sigma becomes "ς". Invalid UTF-8 sequences become U+FFFD.
+std::string ToLower(std::string_view utf8_text);
+
+// Returns the tokens of `utf8_text` in order, duplicates kept: the text is
+// lower-cased with ToLower, and every maximal run of two or more word
+// characters is a token. A word character is a Unicode letter or number
+// (general categories L* and N*) or "_". This is scikit-learn 1.2's default
+// analyzer (lowercase=True, token_pattern r"(?u)\b\w\w+\b"), so the text
+// model, the filters and the token index agree on what a token is.
+std::vector<std::string> Tokenize(std::string_view utf8_text);
+
+}  // namespace goalpost::text
+
+#endif  // GOALPOST_COMMON_TEXT_TOKENIZER_H_
