@@ -52,7 +52,6 @@ class ConnectionPool {
  private:
   ConnectionPool(std::string url, int size);
 
-  class Lease;
   absl::StatusOr<std::unique_ptr<pqxx::connection>> Acquire();
   void Release(std::unique_ptr<pqxx::connection> connection);
 

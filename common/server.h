@@ -46,7 +46,10 @@ class ServiceHost {
   ServiceHost& operator=(const ServiceHost&) = delete;
 
   // Registers a service; it must outlive the host. Call before Start().
-  void AddService(grpc::Service* service);
+  // `health_name`, when given, is the service's full name
+  // (e.g. "goalpost.datasets.v1.DatasetService"), whose health status follows
+  // the readiness check like the server's overall status ("").
+  void AddService(grpc::Service* service, std::string health_name = "");
 
   // Sets the readiness check, run every readiness_interval; without one the
   // host is ready as soon as it listens. It returns OK when every dependency

@@ -4,6 +4,7 @@
 #include <grpcpp/support/status.h>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace goalpost {
 
@@ -15,7 +16,7 @@ absl::Status FromGrpcStatus(const grpc::Status& status);
 
 // Prefixes a status message with context ("reading dataset projects/p/...: ")
 // and keeps the code.
-absl::Status Annotate(const absl::Status& status, std::string_view context);
+absl::Status Annotate(const absl::Status& status, absl::string_view context);
 
 }  // namespace goalpost
 
