@@ -84,6 +84,9 @@ absl::Status ServiceHost::Start() {
   builder.AddListeningPort(options_.listen_address, grpc::InsecureServerCredentials(), &port_);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
+  // gRPC sets SO_REUSEPORT by default, which would let a second copy of a
+  // service start on a busy port and silently share its traffic.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   for (grpc::Service* service : services_) builder.RegisterService(service);
 
   server_ = builder.BuildAndStart();
