@@ -17,7 +17,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "grpc/health/v1/health.grpc.pb.h"
+#include "third_party/grpc/health/v1/health.grpc.pb.h"
 
 namespace goalpost {
 namespace {
