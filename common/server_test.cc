@@ -14,7 +14,7 @@ namespace {
 
 namespace datasets = ::goalpost::datasets::v1;
 
-// A service whose GetDataset takes `delay` to answer, to observe in-flight
+// A service whose GetDataset takes `delay` to respond, to observe in-flight
 // calls during shutdown. Every other method is UNIMPLEMENTED.
 class SlowDatasets final : public datasets::DatasetService::Service {
  public:
