@@ -1,0 +1,58 @@
+#ifndef GOALPOST_SERVICES_INFERENCE_TFIDF_LOGISTIC_REGRESSION_H_
+#define GOALPOST_SERVICES_INFERENCE_TFIDF_LOGISTIC_REGRESSION_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "services/inference/model_runtime.h"
+
+namespace goalpost::inference {
+
+// A scikit-learn Pipeline(TfidfVectorizer, LogisticRegression) read from its
+// JSON export (keys: kind, lowercase, token_pattern, sublinear_tf, norm,
+// classes, vocabulary, idf, coef, intercept). Binary models have one row of
+// coefficients and use the logistic function; multinomial models have one
+// row per class and use softmax, as LogisticRegression.predict_proba does.
+class TfidfLogisticRegression : public ModelRuntime {
+ public:
+  // Parses and checks the artifact. INVALID_ARGUMENT names the key that is
+  // missing or malformed, a shape that does not match the vocabulary, or
+  // classes that differ from `class_names`.
+  static absl::StatusOr<std::unique_ptr<TfidfLogisticRegression>> FromJson(
+      std::string_view artifact, const std::vector<std::string>& class_names);
+
+  InputKind input_kind() const override { return InputKind::kText; }
+  int class_count() const override { return static_cast<int>(classes_.size()); }
+  int feature_count() const override { return 0; }
+
+  absl::StatusOr<ClassProbabilities> PredictTexts(
+      absl::Span<const std::string> texts) const override;
+
+  // Writes the class probabilities of one text into probabilities[0..C).
+  void PredictText(std::string_view text, double* probabilities) const;
+
+ private:
+  TfidfLogisticRegression() = default;
+
+  static absl::StatusOr<std::unique_ptr<TfidfLogisticRegression>> FromParsedJson(
+      const nlohmann::json& artifact, const std::vector<std::string>& class_names);
+
+  std::vector<std::string> classes_;
+  absl::flat_hash_map<std::string, int> vocabulary_;
+  std::vector<double> idf_;
+  // Row-major: coefficient rows x vocabulary size; one row for binary models.
+  std::vector<double> coef_;
+  std::vector<double> intercept_;
+  bool sublinear_tf_ = false;
+  bool l2_norm_ = true;
+};
+
+}  // namespace goalpost::inference
+
+#endif  // GOALPOST_SERVICES_INFERENCE_TFIDF_LOGISTIC_REGRESSION_H_
