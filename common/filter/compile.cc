@@ -7,7 +7,7 @@
 #include <cmath>
 #include <memory>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 #include <utility>
 #include <vector>
 
@@ -28,11 +28,11 @@ using ::goalpost::subpopulation::v1::ComparisonOperator;
 
 namespace {
 
-constexpr std::string_view kLabel = "label";
-constexpr std::string_view kPrediction = "prediction";
-constexpr std::string_view kConfidence = "confidence";
+constexpr absl::string_view kLabel = "label";
+constexpr absl::string_view kPrediction = "prediction";
+constexpr absl::string_view kConfidence = "confidence";
 
-std::string_view KindName(ColumnInfo::Kind kind) {
+absl::string_view KindName(ColumnInfo::Kind kind) {
   switch (kind) {
     case ColumnInfo::Kind::kText: return "a text column";
     case ColumnInfo::Kind::kNumeric: return "a numeric column";
@@ -71,11 +71,11 @@ class FilterCompiler {
     enum class Type { kClass, kNumber, kString };
     Type type = Type::kString;
     ColumnReference reference;
-    std::string_view description;
+    absl::string_view description;
     ColumnInfo::Kind kind = ColumnInfo::Kind::kCategorical;
   };
 
-  static absl::Status Invalid(const Filter& condition, std::string_view message) {
+  static absl::Status Invalid(const Filter& condition, absl::string_view message) {
     return absl::InvalidArgumentError(absl::StrCat("in \"", Print(condition), "\": ", message));
   }
 

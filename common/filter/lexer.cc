@@ -3,7 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 #include <system_error>
 #include <vector>
 
@@ -17,7 +17,7 @@ namespace {
 
 // Reserved words. `true` and `false` are the empty and/or, so that every
 // structured filter has a text form.
-constexpr std::string_view kKeywords[] = {
+constexpr absl::string_view kKeywords[] = {
     "and", "or", "not", "has", "all", "any", "matches", "between", "in",
     "is", "missing", "misclassified", "correct", "true", "false"};
 
@@ -27,7 +27,7 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // Positions count code points, so that a message about text with accents
 // points at the character a person sees.
-int CharacterPosition(std::string_view text, size_t byte_offset) {
+int CharacterPosition(absl::string_view text, size_t byte_offset) {
   int position = 1;
   for (size_t i = 0; i < byte_offset && i < text.size(); ++i) {
     if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++position;
@@ -37,7 +37,7 @@ int CharacterPosition(std::string_view text, size_t byte_offset) {
 
 class Lexer {
  public:
-  explicit Lexer(std::string_view text) : text_(text) {}
+  explicit Lexer(absl::string_view text) : text_(text) {}
 
   absl::StatusOr<std::vector<Lexeme>> Run() {
     std::vector<Lexeme> lexemes;
@@ -68,7 +68,7 @@ class Lexer {
     return lexeme;
   }
 
-  absl::Status Error(size_t byte_offset, std::string_view message) const {
+  absl::Status Error(size_t byte_offset, absl::string_view message) const {
     return absl::InvalidArgumentError(
         absl::StrCat("position ", CharacterPosition(text_, byte_offset), ": ", message));
   }
@@ -113,7 +113,7 @@ class Lexer {
                                          text_.substr(start_, offset_ - start_), "\""));
     }
 
-    const std::string_view digits = text_.substr(start_, offset_ - start_);
+    const absl::string_view digits = text_.substr(start_, offset_ - start_);
     double value = 0;
     const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
     if (error != std::errc() || end != digits.data() + digits.size() || !std::isfinite(value)) {
@@ -125,7 +125,7 @@ class Lexer {
   }
 
   // Reads up to the closing `quote`, decoding \" \` \\ \n \t \r.
-  absl::StatusOr<std::string> Quoted(char quote, std::string_view what) {
+  absl::StatusOr<std::string> Quoted(char quote, absl::string_view what) {
     ++offset_;
     std::string value;
     while (true) {
@@ -208,29 +208,29 @@ class Lexer {
   }
 
   // The whole UTF-8 sequence at offset_, so the message shows a character.
-  std::string_view UnexpectedCharacter() const {
+  absl::string_view UnexpectedCharacter() const {
     size_t end = offset_ + 1;
     while (end < text_.size() && (static_cast<unsigned char>(text_[end]) & 0xC0) == 0x80) ++end;
     return text_.substr(offset_, end - offset_);
   }
 
-  std::string_view text_;
+  absl::string_view text_;
   size_t offset_ = 0;
   size_t start_ = 0;
 };
 
 }  // namespace
 
-absl::StatusOr<std::vector<Lexeme>> Lex(std::string_view text) { return Lexer(text).Run(); }
+absl::StatusOr<std::vector<Lexeme>> Lex(absl::string_view text) { return Lexer(text).Run(); }
 
-bool IsKeyword(std::string_view word) {
-  for (std::string_view keyword : kKeywords) {
+bool IsKeyword(absl::string_view word) {
+  for (absl::string_view keyword : kKeywords) {
     if (absl::EqualsIgnoreCase(word, keyword)) return true;
   }
   return false;
 }
 
-bool IsBareIdentifier(std::string_view name) {
+bool IsBareIdentifier(absl::string_view name) {
   if (name.empty() || !IsIdentifierStart(name[0])) return false;
   for (char c : name) {
     if (!IsIdentifierPart(c)) return false;

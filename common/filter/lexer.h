@@ -2,7 +2,7 @@
 #define GOALPOST_COMMON_FILTER_LEXER_H_
 
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -42,14 +42,14 @@ struct Lexeme {
 // Splits the text form of a filter into lexemes, ending with one kEnd.
 // Errors are INVALID_ARGUMENT with the position, e.g. an unterminated
 // string, an unknown escape or a character that starts no lexeme.
-absl::StatusOr<std::vector<Lexeme>> Lex(std::string_view text);
+absl::StatusOr<std::vector<Lexeme>> Lex(absl::string_view text);
 
 // True when `word` is a reserved word of the grammar, in any letter case.
-bool IsKeyword(std::string_view word);
+bool IsKeyword(absl::string_view word);
 
 // True when `name` can be written without backquotes: an ASCII letter or
 // "_" followed by letters, digits and "_", and not a reserved word.
-bool IsBareIdentifier(std::string_view name);
+bool IsBareIdentifier(absl::string_view name);
 
 }  // namespace goalpost::filter::internal
 

@@ -22,6 +22,8 @@
 
 #include <string>
 #include <string_view>
+
+#include "absl/strings/string_view.h"
 #include <utility>
 #include <vector>
 
@@ -87,11 +89,11 @@ class Parser {
  private:
   const Lexeme& Peek() const { return lexemes_[index_]; }
   const Lexeme& Advance() { return lexemes_[index_ < lexemes_.size() - 1 ? index_++ : index_]; }
-  bool AtKeyword(std::string_view keyword) const {
+  bool AtKeyword(absl::string_view keyword) const {
     return Peek().kind == LexemeKind::kKeyword && Peek().text == keyword;
   }
 
-  static absl::Status Expected(const Lexeme& found, std::string_view expected) {
+  static absl::Status Expected(const Lexeme& found, absl::string_view expected) {
     return absl::InvalidArgumentError(absl::StrCat("position ", found.position, ": expected ",
                                                    expected, ", found ", Describe(found)));
   }
@@ -99,7 +101,7 @@ class Parser {
   // Parses operands separated by `keyword` into one list when there are
   // several.
   template <typename ParseOperand>
-  absl::StatusOr<Filter> ParseList(std::string_view keyword, bool any_of, ParseOperand parse) {
+  absl::StatusOr<Filter> ParseList(absl::string_view keyword, bool any_of, ParseOperand parse) {
     absl::StatusOr<Filter> first = (this->*parse)();
     if (!first.ok() || !AtKeyword(keyword)) return first;
 
@@ -183,7 +185,7 @@ class Parser {
   }
 
   // Reads a string that must be one token of the shared tokenisation.
-  absl::Status ParseToken(subpopulation::v1::TokenCondition& condition, std::string_view after) {
+  absl::Status ParseToken(subpopulation::v1::TokenCondition& condition, absl::string_view after) {
     const Lexeme& lexeme = Peek();
     if (lexeme.kind != LexemeKind::kString) {
       return Expected(lexeme, absl::StrCat("a token in double quotes after ", after));
@@ -216,7 +218,7 @@ class Parser {
     const std::string mode = Advance().text;
     condition.set_list_form(true);
     if (mode == "any") condition.set_match(subpopulation::v1::TOKEN_MATCH_ANY);
-    absl::Status status = ParseParenthesised(mode, [&](std::string_view after) {
+    absl::Status status = ParseParenthesised(mode, [&](absl::string_view after) {
       return ParseToken(condition, after);
     });
     if (!status.ok()) return status;
@@ -225,7 +227,7 @@ class Parser {
 
   // Parses "(" item ("," item)* ")" after the word `after`.
   template <typename ParseItem>
-  absl::Status ParseParenthesised(std::string_view after, ParseItem parse_item) {
+  absl::Status ParseParenthesised(absl::string_view after, ParseItem parse_item) {
     if (Peek().kind != LexemeKind::kLeftParen) {
       return Expected(Peek(), absl::StrCat("\"(\" after \"", after, "\""));
     }
@@ -273,7 +275,7 @@ class Parser {
     Filter filter;
     subpopulation::v1::InCondition& condition = *filter.mutable_in_set();
     condition.set_column(column);
-    absl::Status status = ParseParenthesised("in", [&](std::string_view after) {
+    absl::Status status = ParseParenthesised("in", [&](absl::string_view after) {
       if (Peek().kind != LexemeKind::kString) {
         return Expected(Peek(), absl::StrCat("a string in double quotes after ", after));
       }
@@ -353,7 +355,7 @@ class Parser {
 }  // namespace
 
 absl::StatusOr<Filter> Parse(std::string_view text) {
-  absl::StatusOr<std::vector<Lexeme>> lexemes = internal::Lex(text);
+  absl::StatusOr<std::vector<Lexeme>> lexemes = internal::Lex(absl::string_view(text.data(), text.size()));
   if (!lexemes.ok()) return lexemes.status();
   return Parser(*std::move(lexemes)).ParseAll();
 }

@@ -6,7 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "absl/strings/str_cat.h"
 #include "common/filter/filter.h"
@@ -17,7 +17,7 @@ namespace {
 
 using ::goalpost::subpopulation::v1::ComparisonOperator;
 
-void AppendQuoted(std::string_view value, char quote, std::string& out) {
+void AppendQuoted(absl::string_view value, char quote, std::string& out) {
   out.push_back(quote);
   for (char c : value) {
     switch (c) {
@@ -33,11 +33,11 @@ void AppendQuoted(std::string_view value, char quote, std::string& out) {
   out.push_back(quote);
 }
 
-void AppendString(std::string_view value, std::string& out) { AppendQuoted(value, '"', out); }
+void AppendString(absl::string_view value, std::string& out) { AppendQuoted(value, '"', out); }
 
-void AppendColumn(std::string_view column, std::string& out) {
+void AppendColumn(absl::string_view column, std::string& out) {
   if (internal::IsBareIdentifier(column)) {
-    out.append(column);
+    out.append(column.data(), column.size());
   } else {
     AppendQuoted(column, '`', out);
   }
@@ -51,7 +51,7 @@ void AppendNumber(double value, std::string& out) {
   out.append(buffer, result.ptr);
 }
 
-std::string_view OperatorText(ComparisonOperator comparison) {
+const char* OperatorText(ComparisonOperator comparison) {
   switch (comparison) {
     case subpopulation::v1::COMPARISON_OPERATOR_LESS: return "<";
     case subpopulation::v1::COMPARISON_OPERATOR_LESS_EQUAL: return "<=";

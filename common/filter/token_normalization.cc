@@ -1,6 +1,7 @@
 #include "common/filter/token_normalization.h"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -13,8 +14,8 @@ namespace goalpost::filter::internal {
 // The token index stores single tokens, so a condition can only ask for
 // something that tokenises to exactly one of them; anything else would
 // silently match nothing (or something other than what was written).
-absl::StatusOr<std::string> NormalizeToken(std::string_view written) {
-  std::vector<std::string> tokens = goalpost::text::Tokenize(written);
+absl::StatusOr<std::string> NormalizeToken(absl::string_view written) {
+  std::vector<std::string> tokens = goalpost::text::Tokenize(std::string_view(written.data(), written.size()));
   if (tokens.size() == 1) return std::move(tokens[0]);
 
   if (tokens.empty()) {

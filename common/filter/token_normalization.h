@@ -2,7 +2,7 @@
 #define GOALPOST_COMMON_FILTER_TOKEN_NORMALIZATION_H_
 
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
 
@@ -11,7 +11,7 @@ namespace goalpost::filter::internal {
 // Returns the one token of the shared tokenisation that `written` stands
 // for ("Canada" gives "canada"). INVALID_ARGUMENT, naming the token, when it
 // gives no token ("a", "!!") or several ("free money", "user@example").
-absl::StatusOr<std::string> NormalizeToken(std::string_view written);
+absl::StatusOr<std::string> NormalizeToken(absl::string_view written);
 
 }  // namespace goalpost::filter::internal
 
