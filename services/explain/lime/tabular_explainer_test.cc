@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "services/explain/testing/csv_reader.h"
-#include "services/explain/testing/xgboost_model.h"
+#include "services/explain/testing/example_models.h"
 
 namespace goalpost::explain {
 namespace {
@@ -52,9 +52,9 @@ class CreditTabularTest : public ::testing::Test {
       feature.quartile_3 = Percentile((*training_)[f], 75);
     }
 
-    absl::StatusOr<testing::XgboostModel> model = testing::XgboostModel::Load("examples/credit/credit_xgb.json");
+    absl::StatusOr<std::unique_ptr<inference::ModelRuntime>> model = testing::LoadCreditModel(*features_);
     ASSERT_TRUE(model.ok()) << model.status();
-    model_ = new testing::XgboostModel(*std::move(model));
+    model_ = model->release();
   }
 
   // Feature columns in the model's encoding.
@@ -89,13 +89,13 @@ class CreditTabularTest : public ::testing::Test {
   }
 
   static TabularClassifier Classifier() {
-    return [](const Eigen::MatrixXd& rows) { return model_->Predict(rows); };
+    return testing::TabularClassifierOf(*model_);
   }
 
   static double Probability(const std::vector<double>& row, int class_index) {
     Eigen::MatrixXd matrix(1, row.size());
     for (size_t f = 0; f < row.size(); ++f) matrix(0, f) = row[f];
-    return (*model_->Predict(matrix))(0, class_index);
+    return (*Classifier()(matrix))(0, class_index);
   }
 
   // The mean change in the model's probability when feature f of `row` is
@@ -121,20 +121,20 @@ class CreditTabularTest : public ::testing::Test {
     for (size_t i = 0; i < rows.size(); ++i) {
       for (size_t j = 0; j < row.size(); ++j) changed(i, j) = rows[i][j];
     }
-    const Eigen::MatrixXd probabilities = *model_->Predict(changed);
+    const Eigen::MatrixXd probabilities = *Classifier()(changed);
     return probabilities.col(class_index).mean() - original;
   }
 
   static std::vector<TabularFeature>* features_;
   static std::vector<std::vector<double>>* training_;
   static std::vector<std::vector<double>>* validation_;
-  static testing::XgboostModel* model_;
+  static inference::ModelRuntime* model_;
 };
 
 std::vector<TabularFeature>* CreditTabularTest::features_ = nullptr;
 std::vector<std::vector<double>>* CreditTabularTest::training_ = nullptr;
 std::vector<std::vector<double>>* CreditTabularTest::validation_ = nullptr;
-testing::XgboostModel* CreditTabularTest::model_ = nullptr;
+inference::ModelRuntime* CreditTabularTest::model_ = nullptr;
 
 // A feature that LIME ranks first must matter: moving it out of the row's
 // bin changes the prediction against the sign of its weight (a positive
@@ -227,7 +227,7 @@ TEST_F(CreditTabularTest, SamplesStayInsideTheirBins) {
   Eigen::MatrixXd seen;
   const TabularClassifier recording = [&](const Eigen::MatrixXd& rows) {
     seen = rows;
-    return model_->Predict(rows);
+    return Classifier()(rows);
   };
   LimeOptions options;
   options.num_samples = 2000;

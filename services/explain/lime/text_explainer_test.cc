@@ -10,18 +10,18 @@
 #include <nlohmann/json.hpp>
 
 #include "services/explain/testing/csv_reader.h"
-#include "services/explain/testing/tfidf_model.h"
+#include "services/explain/testing/example_models.h"
 
 namespace goalpost::explain {
 namespace {
 
 using testing::CsvTable;
-using testing::TfidfModel;
+using inference::ModelRuntime;
 
-TextClassifier ClassifierOf(const TfidfModel& model) {
-  return [&model](const std::vector<std::string>& texts) -> absl::StatusOr<Eigen::MatrixXd> {
-    return model.Predict(texts);
-  };
+const std::vector<std::string> kSpamClasses = {"ham", "spam"};
+
+Eigen::MatrixXd Predict(const ModelRuntime& model, const std::vector<std::string>& texts) {
+  return *testing::TextClassifierOf(model)(texts);
 }
 
 std::vector<std::string> TopWords(const std::vector<std::pair<std::string, double>>& features,
@@ -42,9 +42,9 @@ size_t CountShared(const std::vector<std::string>& a, const std::vector<std::str
 class LimeReferenceTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    absl::StatusOr<TfidfModel> model = TfidfModel::Load("examples/spamassassin/spam_tfidf_logreg.json");
+    absl::StatusOr<std::unique_ptr<ModelRuntime>> model = testing::LoadSpamModel();
     ASSERT_TRUE(model.ok()) << model.status();
-    model_ = new TfidfModel(*std::move(model));
+    model_ = model->release();
 
     absl::StatusOr<CsvTable> table = testing::ReadCsv("examples/spamassassin/validation.csv");
     ASSERT_TRUE(table.ok()) << table.status();
@@ -67,32 +67,32 @@ class LimeReferenceTest : public ::testing::Test {
 
   static LimeExplanation Explain(const nlohmann::json& row, uint64_t seed) {
     const std::string class_name = row.at("explained_class").get<std::string>();
-    const auto& classes = model_->classes();
+    const auto& classes = kSpamClasses;
     LimeOptions options;
     options.seed = seed;
     options.class_index =
         static_cast<int>(std::find(classes.begin(), classes.end(), class_name) - classes.begin());
     absl::StatusOr<LimeExplanation> explanation =
-        ExplainText(texts_->at(row.at("id").get<std::string>()), ClassifierOf(*model_), options);
+        ExplainText(texts_->at(row.at("id").get<std::string>()), testing::TextClassifierOf(*model_), options);
     EXPECT_TRUE(explanation.ok()) << explanation.status();
     return explanation.ok() ? *std::move(explanation) : LimeExplanation{};
   }
 
-  static TfidfModel* model_;
+  static ModelRuntime* model_;
   static std::map<std::string, std::string>* texts_;
   static nlohmann::json* reference_;
 };
 
-TfidfModel* LimeReferenceTest::model_ = nullptr;
+ModelRuntime* LimeReferenceTest::model_ = nullptr;
 std::map<std::string, std::string>* LimeReferenceTest::texts_ = nullptr;
 nlohmann::json* LimeReferenceTest::reference_ = nullptr;
 
 TEST_F(LimeReferenceTest, ModelMatchesReferenceProbabilities) {
   for (const auto& row : reference_->at("rows")) {
     const std::string id = row.at("id").get<std::string>();
-    const Eigen::MatrixXd probabilities = model_->Predict({texts_->at(id)});
+    const Eigen::MatrixXd probabilities = Predict(*model_, {texts_->at(id)});
     const std::string class_name = row.at("explained_class").get<std::string>();
-    const int column = class_name == model_->classes()[0] ? 0 : 1;
+    const int column = class_name == kSpamClasses[0] ? 0 : 1;
     EXPECT_NEAR(probabilities(0, column), row.at("model_probability").get<double>(), 1e-12) << id;
   }
 }
@@ -165,15 +165,15 @@ TEST_F(LimeReferenceTest, AgreesWithReferenceAsCloselyAsItsOwnSeeds) {
 }
 
 TEST(TextExplainerTest, SameSeedGivesIdenticalExplanation) {
-  absl::StatusOr<TfidfModel> model = TfidfModel::Load("examples/spamassassin/spam_tfidf_logreg.json");
+  absl::StatusOr<std::unique_ptr<ModelRuntime>> model = testing::LoadSpamModel();
   ASSERT_TRUE(model.ok()) << model.status();
   const std::string text = "Get free money now! Click here to claim your free prize, friend.";
   LimeOptions options;
   options.num_samples = 500;
   options.seed = 17;
 
-  absl::StatusOr<LimeExplanation> first = ExplainText(text, ClassifierOf(*model), options);
-  absl::StatusOr<LimeExplanation> second = ExplainText(text, ClassifierOf(*model), options);
+  absl::StatusOr<LimeExplanation> first = ExplainText(text, testing::TextClassifierOf(**model), options);
+  absl::StatusOr<LimeExplanation> second = ExplainText(text, testing::TextClassifierOf(**model), options);
   ASSERT_TRUE(first.ok()) << first.status();
   ASSERT_TRUE(second.ok()) << second.status();
 
@@ -187,14 +187,14 @@ TEST(TextExplainerTest, SameSeedGivesIdenticalExplanation) {
 }
 
 TEST(TextExplainerTest, ForwardSelectionPicksRequestedCount) {
-  absl::StatusOr<TfidfModel> model = TfidfModel::Load("examples/spamassassin/spam_tfidf_logreg.json");
+  absl::StatusOr<std::unique_ptr<ModelRuntime>> model = testing::LoadSpamModel();
   ASSERT_TRUE(model.ok()) << model.status();
   LimeOptions options;
   options.num_samples = 1000;
   options.num_features = 3;  // auto selects forward selection
 
   absl::StatusOr<LimeExplanation> explanation =
-      ExplainText("Free money for you, click now to win money", ClassifierOf(*model), options);
+      ExplainText("Free money for you, click now to win money", testing::TextClassifierOf(**model), options);
   ASSERT_TRUE(explanation.ok()) << explanation.status();
 
   ASSERT_EQ(explanation->features.size(), 3u);
@@ -204,14 +204,14 @@ TEST(TextExplainerTest, ForwardSelectionPicksRequestedCount) {
 }
 
 TEST(TextExplainerTest, NoneSelectionKeepsEveryWord) {
-  absl::StatusOr<TfidfModel> model = TfidfModel::Load("examples/spamassassin/spam_tfidf_logreg.json");
+  absl::StatusOr<std::unique_ptr<ModelRuntime>> model = testing::LoadSpamModel();
   ASSERT_TRUE(model.ok()) << model.status();
   LimeOptions options;
   options.num_samples = 200;
   options.feature_selection = FeatureSelection::kNone;
 
   absl::StatusOr<LimeExplanation> explanation =
-      ExplainText("one two three two one", ClassifierOf(*model), options);
+      ExplainText("one two three two one", testing::TextClassifierOf(**model), options);
   ASSERT_TRUE(explanation.ok()) << explanation.status();
 
   EXPECT_EQ(explanation->features.size(), 3u);
