@@ -6,8 +6,8 @@
 
 namespace goalpost::filter::testing {
 
-// Every example of docs/subpopulations.md, in canonical form (Print gives
-// each back unchanged).
+// Filters in canonical form (Print gives each back unchanged): the examples
+// of docs/subpopulations.md and a few more.
 inline const std::vector<std::string>& GrammarExamples() {
   static const std::vector<std::string> examples = {
       "",

@@ -1,3 +1,4 @@
+#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -70,6 +71,29 @@ TEST(PrintTest, GrammarExamplesRoundTrip) {
     ASSERT_TRUE(reparsed.ok()) << reparsed.status();
     EXPECT_TRUE(MessageDifferencer::Equals(*reparsed, *parsed)) << reparsed->ShortDebugString();
   }
+}
+
+// Every line of the ```filter blocks in the user documentation parses and
+// is already canonical.
+TEST(PrintTest, DocumentedExamplesRoundTrip) {
+  std::ifstream docs("docs/subpopulations.md");
+  ASSERT_TRUE(docs.good());
+  std::string line;
+  bool in_block = false;
+  int examples = 0;
+  while (std::getline(docs, line)) {
+    if (line.rfind("```", 0) == 0) {
+      in_block = line == "```filter";
+      continue;
+    }
+    if (!in_block) continue;
+    SCOPED_TRACE(line);
+    ++examples;
+    absl::StatusOr<Filter> parsed = Parse(line);
+    ASSERT_TRUE(parsed.ok()) << parsed.status();
+    EXPECT_EQ(Print(*parsed), line);
+  }
+  EXPECT_GT(examples, 30);
 }
 
 // Property: over many generated filters, printing and parsing back gives the
