@@ -81,6 +81,31 @@ void MetricAccumulator::AddProbabilities(int label, int prediction,
   const int k = options_.class_count;
   ++scored_row_count_;
 
+  const double confidence = probabilities[prediction];
+  const bool correct = label == prediction;
+  const int calibration_bin = BinIndex(confidence, kCalibrationBinCount);
+  ++calibration_counts_[calibration_bin];
+  calibration_confidence_sums_[calibration_bin].Add(confidence);
+  if (correct) ++calibration_correct_counts_[calibration_bin];
+
+  const int bins = options_.histogram_bin_count;
+  const int bin = BinIndex(confidence, bins);
+  ++confidence_counts_[bin];
+  ++(correct ? confidence_correct_counts_ : confidence_incorrect_counts_)[bin];
+  ++confidence_by_label_counts_[label * bins + bin];
+
+  if (options_.keep_scores) {
+    for (int j = 0; j < k; ++j) {
+      class_scores_[j].scores.push_back(probabilities[j]);
+      class_scores_[j].labels.push_back(static_cast<uint16_t>(label));
+    }
+  }
+  if (options_.probability_sums) AddProbabilitySums(label, probabilities);
+}
+
+void MetricAccumulator::AddProbabilitySums(int label, const double* probabilities) {
+  const int k = options_.class_count;
+
   // log_loss clips every probability, renormalises the row and takes the
   // label's share, in scikit-learn 1.2.1's order of operations.
   double clipped_sum = 0.0;
@@ -104,27 +129,7 @@ void MetricAccumulator::AddProbabilities(int label, int prediction,
     brier_sum_.Add(squared);
   }
 
-  const double confidence = probabilities[prediction];
-  const bool correct = label == prediction;
-  const int calibration_bin = BinIndex(confidence, kCalibrationBinCount);
-  ++calibration_counts_[calibration_bin];
-  calibration_confidence_sums_[calibration_bin].Add(confidence);
-  if (correct) ++calibration_correct_counts_[calibration_bin];
-
   ++rank_counts_[LabelRank(label, probabilities)];
-
-  const int bins = options_.histogram_bin_count;
-  const int bin = BinIndex(confidence, bins);
-  ++confidence_counts_[bin];
-  ++(correct ? confidence_correct_counts_ : confidence_incorrect_counts_)[bin];
-  ++confidence_by_label_counts_[label * bins + bin];
-
-  if (options_.keep_scores) {
-    for (int j = 0; j < k; ++j) {
-      class_scores_[j].scores.push_back(probabilities[j]);
-      class_scores_[j].labels.push_back(static_cast<uint16_t>(label));
-    }
-  }
 }
 
 std::vector<double> MetricAccumulator::calibration_confidence_sums() const {
@@ -134,14 +139,12 @@ std::vector<double> MetricAccumulator::calibration_confidence_sums() const {
 }
 
 absl::Status MetricAccumulator::Merge(const MetricAccumulator& other) {
-  if (other.options_.class_count != options_.class_count ||
-      other.options_.histogram_bin_count != options_.histogram_bin_count ||
-      other.options_.keep_scores != options_.keep_scores) {
+  if (!(other.options_ == options_)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "cannot merge partial states with different class counts (", options_.class_count,
         " and ", other.options_.class_count, "), histogram bin counts (",
         options_.histogram_bin_count, " and ", other.options_.histogram_bin_count,
-        ") or score keeping"));
+        ") or kept sums"));
   }
 
   row_count_ += other.row_count_;
@@ -212,16 +215,17 @@ PartialState MetricAccumulator::ToPartialState() const {
   return state;
 }
 
-absl::StatusOr<MetricAccumulator> MetricAccumulator::FromPartialState(const PartialState& state,
-                                                                      bool keep_scores) {
+absl::StatusOr<MetricAccumulator> MetricAccumulator::FromPartialState(
+    const PartialState& state, const AccumulatorOptions& options) {
   const int k = state.class_count();
   const int bins = state.histogram_bin_count();
-  if (k < 2 || k > kMaxClassCount || bins < 1 || bins > 1000) {
+  if (k != options.class_count || bins != options.histogram_bin_count) {
     return absl::InvalidArgumentError(
         absl::StrCat("partial state has class_count ", k, " and histogram_bin_count ", bins,
-                     "; expected 2 to ", kMaxClassCount, " classes and 1 to 1,000 bins"));
+                     "; expected ", options.class_count, " and ", options.histogram_bin_count));
   }
-  MetricAccumulator accumulator(AccumulatorOptions{k, bins, keep_scores});
+  const bool keep_scores = options.keep_scores;
+  MetricAccumulator accumulator(options);
   const size_t classes = k;
 
   accumulator.row_count_ = state.row_count();

@@ -23,6 +23,15 @@ struct AccumulatorOptions {
   // Keeps every row's class probabilities for exact ROC AUC. Memory then
   // grows by 10 bytes per class and row; without it ROC AUC is undefined.
   bool keep_scores = true;
+  // Sums log_loss, brier and the top-k ranks; without it those metrics are
+  // zero, so a caller sets it whenever one of them is requested.
+  bool probability_sums = true;
+
+  bool operator==(const AccumulatorOptions& other) const {
+    return class_count == other.class_count &&
+           histogram_bin_count == other.histogram_bin_count &&
+           keep_scores == other.keep_scores && probability_sums == other.probability_sums;
+  }
 };
 
 // The streaming, mergeable state of one subpopulation: every sum and count
@@ -43,9 +52,11 @@ class MetricAccumulator {
   absl::Status Merge(const MetricAccumulator& other);
 
   // The state as a protobuf message (the key is left empty), and back.
+  // FromPartialState fails with INVALID_ARGUMENT when the state's class
+  // count or bin count differ from `options` or its arrays do not fit.
   goalpost::metrics::v1::PartialState ToPartialState() const;
   static absl::StatusOr<MetricAccumulator> FromPartialState(
-      const goalpost::metrics::v1::PartialState& state, bool keep_scores);
+      const goalpost::metrics::v1::PartialState& state, const AccumulatorOptions& options);
 
   const AccumulatorOptions& options() const { return options_; }
   int class_count() const { return options_.class_count; }
@@ -85,6 +96,7 @@ class MetricAccumulator {
   int BinIndex(double confidence, int bin_count) const;
   int LabelRank(int label, const double* probabilities) const;
   void AddProbabilities(int label, int prediction, const double* probabilities);
+  void AddProbabilitySums(int label, const double* probabilities);
 
   AccumulatorOptions options_;
   int64_t row_count_ = 0;

@@ -59,4 +59,11 @@ bool NeedsScores(const std::vector<std::string>& names) {
                      [](const std::string& name) { return absl::StartsWith(name, "roc_auc"); });
 }
 
+bool NeedsProbabilitySums(const std::vector<std::string>& names) {
+  if (names.empty()) return true;
+  return std::any_of(names.begin(), names.end(), [](const std::string& name) {
+    return name == "log_loss" || name == "brier" || absl::StartsWith(name, "top_k_accuracy");
+  });
+}
+
 }  // namespace goalpost::metrics

@@ -23,6 +23,10 @@ absl::Status CheckMetricName(const std::string& name,
 // which needs every row's class probabilities kept until the end.
 bool NeedsScores(const std::vector<std::string>& names);
 
+// True when any of `names` (or the full set, when empty) is log_loss, brier
+// or top_k_accuracy[k], which need per-row sums of the probabilities.
+bool NeedsProbabilitySums(const std::vector<std::string>& names);
+
 }  // namespace goalpost::metrics
 
 #endif  // GOALPOST_SERVICES_METRICS_METRIC_NAMES_H_

@@ -244,7 +244,7 @@ TEST(MetricsMergeTest, ShardsMergeIntoOnePassResult) {
       for (size_t s = 0; s < shards; ++s) {
         const MetricAccumulator shard = Accumulate(c, rows * s / shards, rows * (s + 1) / shards);
         // Through the protobuf form, as peers send it.
-        auto restored = MetricAccumulator::FromPartialState(shard.ToPartialState(), true);
+        auto restored = MetricAccumulator::FromPartialState(shard.ToPartialState(), AccumulatorOptions{k, 20, true});
         ASSERT_TRUE(restored.ok()) << restored.status();
         ASSERT_TRUE(merged.Merge(*restored).ok());
       }
@@ -286,18 +286,18 @@ TEST(MetricsMergeTest, MalformedPartialStateIsRejected) {
 
   auto state = accumulator.ToPartialState();
   state.mutable_confusion_counts()->RemoveLast();
-  auto restored = MetricAccumulator::FromPartialState(state, true);
+  auto restored = MetricAccumulator::FromPartialState(state, AccumulatorOptions{3, 20, true});
   EXPECT_EQ(restored.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(restored.status().message().find("confusion_counts"), std::string::npos);
 
   state = accumulator.ToPartialState();
   state.mutable_score_counts(0)->mutable_label_counts()->RemoveLast();
-  restored = MetricAccumulator::FromPartialState(state, true);
+  restored = MetricAccumulator::FromPartialState(state, AccumulatorOptions{3, 20, true});
   EXPECT_EQ(restored.status().code(), absl::StatusCode::kInvalidArgument);
 
   state = accumulator.ToPartialState();
-  state.set_class_count(1);
-  restored = MetricAccumulator::FromPartialState(state, true);
+  state.set_class_count(2);
+  restored = MetricAccumulator::FromPartialState(state, AccumulatorOptions{3, 20, true});
   EXPECT_EQ(restored.status().code(), absl::StatusCode::kInvalidArgument);
 }
 

@@ -19,6 +19,22 @@ double Auc(int64_t twice_u, int64_t positives, int64_t negatives) {
          (2.0 * static_cast<double>(positives) * static_cast<double>(negatives));
 }
 
+// Expected calibration error: the bin-weighted |accuracy - mean
+// confidence| over the 15 calibration bins.
+double CalibrationError(const MetricAccumulator& accumulator) {
+  const double rows = static_cast<double>(accumulator.scored_row_count());
+  const std::vector<double> confidence_sums = accumulator.calibration_confidence_sums();
+  double calibration_error = 0.0;
+  for (int b = 0; b < kCalibrationBinCount; ++b) {
+    if (accumulator.calibration_counts()[b] == 0) continue;
+    const double bin_rows = static_cast<double>(accumulator.calibration_counts()[b]);
+    const double accuracy =
+        static_cast<double>(accumulator.calibration_correct_counts()[b]) / bin_rows;
+    calibration_error += bin_rows / rows * std::fabs(accuracy - confidence_sums[b] / bin_rows);
+  }
+  return calibration_error;
+}
+
 }  // namespace
 
 void AddProbabilityMetrics(const MetricAccumulator& accumulator, MetricTable& table) {
@@ -32,22 +48,12 @@ void AddProbabilityMetrics(const MetricAccumulator& accumulator, MetricTable& ta
     return;
   }
 
+  table.Defined("ece", CalibrationError(accumulator));
+  if (!accumulator.options().probability_sums) return;
+
   const double rows = static_cast<double>(scored);
   table.Defined("log_loss", accumulator.log_loss_sum() / rows);
   table.Defined("brier", accumulator.brier_sum() / rows);
-
-  // Expected calibration error: sum over bins of |correct - confidence|,
-  // which is the bin-weighted |accuracy - mean confidence|, over all rows.
-  const std::vector<double> confidence_sums = accumulator.calibration_confidence_sums();
-  double calibration_error = 0.0;
-  for (int b = 0; b < kCalibrationBinCount; ++b) {
-    if (accumulator.calibration_counts()[b] == 0) continue;
-    const double bin_rows = static_cast<double>(accumulator.calibration_counts()[b]);
-    const double accuracy =
-        static_cast<double>(accumulator.calibration_correct_counts()[b]) / bin_rows;
-    calibration_error += bin_rows / rows * std::fabs(accuracy - confidence_sums[b] / bin_rows);
-  }
-  table.Defined("ece", calibration_error);
 
   int64_t hits = 0;
   for (int top = 1; top <= k; ++top) {
