@@ -1,0 +1,172 @@
+#include "services/orchestrator/run_executor.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "goalpost/datasets/v1/datasets.pb.h"
+#include "goalpost/inference/v1/inference.pb.h"
+#include "services/orchestrator/goal_judgement.h"
+#include "services/orchestrator/resource_names.h"
+
+namespace goalpost::orchestrator {
+namespace {
+
+namespace datasets = ::goalpost::datasets::v1;
+namespace inference = ::goalpost::inference::v1;
+namespace metrics = ::goalpost::metrics::v1;
+
+// The key of the whole-set result in an Evaluate request; goal ids are hex
+// digits, so it cannot clash with one.
+constexpr char kWholeSetKey[] = "whole-set";
+
+absl::Status Cancelled(const RunRecord& run) {
+  return absl::AbortedError(absl::StrCat("run ", RunName(run.project_id, run.run_id),
+                                         " stopped: its lease was lost or the worker stopped"));
+}
+
+absl::flat_hash_map<std::string, const metrics::SubpopulationResult*> ResultsByKey(
+    const metrics::EvaluateResponse& response) {
+  absl::flat_hash_map<std::string, const metrics::SubpopulationResult*> results;
+  for (const metrics::SubpopulationResult& result : response.results()) {
+    results[result.key()] = &result;
+  }
+  return results;
+}
+
+absl::StatusOr<const metrics::SubpopulationResult*> FindResult(
+    const absl::flat_hash_map<std::string, const metrics::SubpopulationResult*>& results,
+    const std::string& key, const std::string& dataset) {
+  auto found = results.find(key);
+  if (found == results.end()) {
+    return absl::InternalError(absl::StrFormat(
+        "the metrics service returned no result for subpopulation key %s of %s", key, dataset));
+  }
+  return found->second;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> RunExecutor::ResolvePredictionSet(const v1::Commit& commit,
+                                                              const std::string& dataset,
+                                                              const ProgressFn& progress,
+                                                              const CancelledFn& cancelled) {
+  if (commit.model().empty()) return std::string();
+
+  datasets::GetDatasetRequest get_request;
+  get_request.set_name(dataset);
+  datasets::GetDatasetResponse get_response;
+  absl::Status status = CallWithRetry(
+      retry_, absl::StrCat("GetDataset ", dataset),
+      [&](grpc::ClientContext& context) {
+        return peers_.datasets->GetDataset(&context, get_request, &get_response);
+      },
+      cancelled);
+  if (!status.ok()) return status;
+  const datasets::DatasetSpec& spec = get_response.dataset().spec();
+  if (!spec.prediction_column().empty() || !spec.probability_columns().empty()) {
+    return std::string();
+  }
+
+  progress(absl::StrFormat("predicting %s with %s", dataset, commit.model()));
+  inference::PredictDatasetRequest request;
+  request.set_model(commit.model());
+  request.set_dataset(dataset);
+  inference::PredictDatasetResponse response;
+  status = CallWithRetry(
+      retry_, absl::StrCat("PredictDataset ", dataset),
+      [&](grpc::ClientContext& context) {
+        return peers_.inference->PredictDataset(&context, request, &response);
+      },
+      cancelled);
+  if (!status.ok()) return status;
+  return response.prediction_set();
+}
+
+absl::StatusOr<metrics::EvaluateResponse> RunExecutor::EvaluateSet(
+    const std::string& dataset, const std::string& prediction_set,
+    const std::vector<std::pair<std::string, v1::Goal>>& goals, const CancelledFn& cancelled) {
+  metrics::EvaluateRequest request;
+  request.set_dataset(dataset);
+  request.set_prediction_set(prediction_set);
+  request.add_subpopulations()->set_key(kWholeSetKey);
+  for (const auto& [goal_id, goal] : goals) {
+    metrics::SubpopulationRequest* subpopulation = request.add_subpopulations();
+    subpopulation->set_key(goal_id);
+    subpopulation->set_filter_text(goal.subpopulation());
+  }
+
+  metrics::EvaluateResponse response;
+  absl::Status status = CallWithRetry(
+      retry_, absl::StrCat("Evaluate ", dataset),
+      [&](grpc::ClientContext& context) {
+        response.Clear();
+        return peers_.metrics->Evaluate(&context, request, &response);
+      },
+      cancelled);
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::StatusOr<RunResult> RunExecutor::Execute(const RunRecord& run, const ProgressFn& progress,
+                                               const CancelledFn& cancelled) {
+  auto commit = catalog_.GetCommit(run.project_id, run.commit_id);
+  if (!commit.ok()) return commit.status();
+  std::vector<std::pair<std::string, v1::Goal>> goals;
+  for (const std::string& goal_id : run.goal_ids) {
+    auto goal = catalog_.GetGoal(run.project_id, goal_id);
+    if (!goal.ok()) return goal.status();
+    goals.emplace_back(goal_id, *std::move(goal));
+  }
+
+  RunResult result;
+  CommitEvaluation& evaluation = result.evaluation;
+  auto validation_set = ResolvePredictionSet(*commit, commit->validation_dataset(), progress,
+                                             cancelled);
+  if (!validation_set.ok()) return validation_set.status();
+  evaluation.validation_prediction_set = *validation_set;
+  auto training_set =
+      ResolvePredictionSet(*commit, commit->training_dataset(), progress, cancelled);
+  if (!training_set.ok()) return training_set.status();
+  evaluation.training_prediction_set = *training_set;
+  if (cancelled()) return Cancelled(run);
+
+  progress(absl::StrFormat("evaluating %d goals on the validation set",
+                           static_cast<int>(goals.size())));
+  auto validation = EvaluateSet(commit->validation_dataset(), *validation_set, goals, cancelled);
+  if (!validation.ok()) return validation.status();
+  progress(absl::StrFormat("evaluating %d goals on the training set",
+                           static_cast<int>(goals.size())));
+  auto training = EvaluateSet(commit->training_dataset(), *training_set, goals, cancelled);
+  if (!training.ok()) return training.status();
+  if (cancelled()) return Cancelled(run);
+
+  auto validation_results = ResultsByKey(*validation);
+  auto training_results = ResultsByKey(*training);
+  auto whole_validation =
+      FindResult(validation_results, kWholeSetKey, commit->validation_dataset());
+  if (!whole_validation.ok()) return whole_validation.status();
+  auto whole_training = FindResult(training_results, kWholeSetKey, commit->training_dataset());
+  if (!whole_training.ok()) return whole_training.status();
+  *evaluation.metrics.mutable_validation() = **whole_validation;
+  *evaluation.metrics.mutable_training() = **whole_training;
+
+  const google::protobuf::Timestamp now = google::protobuf::util::TimeUtil::GetCurrentTime();
+  for (const auto& [goal_id, goal] : goals) {
+    auto on_validation = FindResult(validation_results, goal_id, commit->validation_dataset());
+    if (!on_validation.ok()) return on_validation.status();
+    auto on_training = FindResult(training_results, goal_id, commit->training_dataset());
+    if (!on_training.ok()) return on_training.status();
+
+    v1::GoalReport report = JudgeGoal(goal, **on_validation, **on_training);
+    report.set_name(ReportName(run.project_id, run.commit_id, goal_id));
+    report.set_commit(CommitName(run.project_id, run.commit_id));
+    report.set_run(RunName(run.project_id, run.run_id));
+    *report.mutable_create_time() = now;
+    result.reports.push_back(std::move(report));
+  }
+  return result;
+}
+
+}  // namespace goalpost::orchestrator
