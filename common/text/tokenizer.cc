@@ -26,26 +26,14 @@ bool IsWordCharacter(UChar32 c) {
   return (U_GET_GC_MASK(c) & (U_GC_L_MASK | U_GC_N_MASK)) != 0;
 }
 
-void AddToken(const icu::UnicodeString& text, int32_t begin, int32_t end,
-              std::vector<std::string>& tokens) {
-  std::string token;
-  text.tempSubStringBetween(begin, end).toUTF8String(token);
-  tokens.push_back(std::move(token));
-}
-
 // The common case of plain ASCII text skips the UTF-16 round trip, which
 // matters when the token index covers millions of rows.
-std::vector<std::string> TokenizeAscii(std::string_view text) {
-  std::vector<std::string> tokens;
+void ForEachAsciiToken(std::string_view text,
+                       const std::function<void(std::string_view token)>& on_token) {
+  std::string token;
   size_t i = 0;
   while (i < text.size()) {
-    char lowered = static_cast<char>(text[i] >= 'A' && text[i] <= 'Z' ? text[i] + 32 : text[i]);
-    if (!IsAsciiWordCharacter(lowered)) {
-      ++i;
-      continue;
-    }
-
-    std::string token;
+    token.clear();
     while (i < text.size()) {
       char c = text[i];
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
@@ -53,9 +41,9 @@ std::vector<std::string> TokenizeAscii(std::string_view text) {
       token.push_back(c);
       ++i;
     }
-    if (token.size() >= 2) tokens.push_back(std::move(token));
+    if (token.size() >= 2) on_token(token);
+    if (token.empty()) ++i;
   }
-  return tokens;
 }
 
 }  // namespace
@@ -78,34 +66,76 @@ std::string ToLower(std::string_view utf8_text) {
 }
 
 std::vector<std::string> Tokenize(std::string_view utf8_text) {
-  if (IsAscii(utf8_text)) return TokenizeAscii(utf8_text);
+  std::vector<std::string> tokens;
+  ForEachToken(utf8_text, [&tokens](std::string_view token) { tokens.emplace_back(token); });
+  return tokens;
+}
 
+namespace {
+
+// Tokens of text that contains non-ASCII characters, through ICU.
+void ForEachUnicodeToken(std::string_view utf8_text,
+                         const std::function<void(std::string_view token)>& on_token) {
   icu::UnicodeString text = icu::UnicodeString::fromUTF8(
       icu::StringPiece(utf8_text.data(), static_cast<int32_t>(utf8_text.size())));
   text.toLower(icu::Locale::getRoot());
 
   // Walk code points (not UTF-16 units) so that a supplementary letter counts
   // as one character towards the two-character minimum, as in Python.
-  std::vector<std::string> tokens;
+  std::string token;
   const int32_t length = text.length();
   int32_t run_begin = -1;
   int32_t run_code_points = 0;
   int32_t i = 0;
-  while (i < length) {
-    const UChar32 c = text.char32At(i);
-    const int32_t next = i + U16_LENGTH(c);
-    if (IsWordCharacter(c)) {
+  while (i <= length) {
+    const UChar32 c = i < length ? text.char32At(i) : 0;
+    const bool word = i < length && IsWordCharacter(c);
+    if (word) {
       if (run_begin < 0) run_begin = i;
       ++run_code_points;
-    } else {
-      if (run_code_points >= 2) AddToken(text, run_begin, i, tokens);
-      run_begin = -1;
-      run_code_points = 0;
+      i += U16_LENGTH(c);
+      continue;
     }
-    i = next;
+    if (run_code_points >= 2) {
+      token.clear();
+      text.tempSubStringBetween(run_begin, i).toUTF8String(token);
+      on_token(token);
+    }
+    run_begin = -1;
+    run_code_points = 0;
+    i += i < length ? U16_LENGTH(c) : 1;
   }
-  if (run_code_points >= 2) AddToken(text, run_begin, length, tokens);
-  return tokens;
+}
+
+bool IsAsciiWhitespace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+}  // namespace
+
+// The text is cut at ASCII whitespace and each piece goes the ASCII or the
+// ICU way. This gives the same tokens as lower-casing the whole text: no
+// token spans whitespace, and the one context-dependent root-locale mapping
+// (final sigma) looks only across letters and case-ignorable characters,
+// never across whitespace.
+void ForEachToken(std::string_view utf8_text,
+                  const std::function<void(std::string_view token)>& on_token) {
+  size_t begin = 0;
+  while (begin < utf8_text.size()) {
+    size_t end = begin;
+    bool ascii = true;
+    while (end < utf8_text.size() && !IsAsciiWhitespace(utf8_text[end])) {
+      if (static_cast<unsigned char>(utf8_text[end]) >= 0x80) ascii = false;
+      ++end;
+    }
+    const std::string_view piece = utf8_text.substr(begin, end - begin);
+    if (ascii) {
+      ForEachAsciiToken(piece, on_token);
+    } else {
+      ForEachUnicodeToken(piece, on_token);
+    }
+    begin = end + 1;
+  }
 }
 
 }  // namespace goalpost::text

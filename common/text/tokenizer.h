@@ -1,6 +1,7 @@
 #ifndef GOALPOST_COMMON_TEXT_TOKENIZER_H_
 #define GOALPOST_COMMON_TEXT_TOKENIZER_H_
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,13 @@ std::string ToLower(std::string_view utf8_text);
 // analyzer (lowercase=True, token_pattern r"(?u)\b\w\w+\b"), so the text
 // model, the filters and the token index agree on what a token is.
 std::vector<std::string> Tokenize(std::string_view utf8_text);
+
+// Calls `on_token` with each token of `utf8_text`, as Tokenize returns them,
+// without allocating a string per token. The view is valid only during the
+// call. For callers that see every token of millions of rows (the token
+// index).
+void ForEachToken(std::string_view utf8_text,
+                  const std::function<void(std::string_view token)>& on_token);
 
 }  // namespace goalpost::text
 

@@ -1,5 +1,8 @@
 #include "services/datasets/chunk_writer.h"
 
+#include <future>
+#include <utility>
+
 #include "common/postgres.h"
 #include "services/datasets/dataset_store.h"
 #include "services/datasets/token_index.h"
@@ -7,7 +10,9 @@
 namespace goalpost::datasets {
 namespace {
 
-constexpr size_t kMaxQueuedChunks = 2;
+using TokenBuckets = std::vector<std::pair<int, std::string>>;
+
+constexpr size_t kMaxQueuedChunks = 1;
 
 }  // namespace
 
@@ -90,18 +95,30 @@ void ChunkWriter::Run() {
 }
 
 absl::Status ChunkWriter::Write(const Job& job) {
+  // The token index of each text column is built on its own thread while
+  // this one compresses and inserts the column chunks; both are CPU-bound.
+  std::vector<std::pair<int32_t, std::future<TokenBuckets>>> indexes;
+  for (size_t i = 0; i < layout_.columns.size(); ++i) {
+    if (layout_.columns[i].role != v1::COLUMN_ROLE_TEXT) continue;
+    const ColumnChunk* chunk = &job.chunks[i];
+    indexes.emplace_back(static_cast<int32_t>(i), std::async(std::launch::async, [chunk] {
+                           return EncodeTokenBuckets(BuildChunkPostings(*chunk));
+                         }));
+  }
+
   for (size_t i = 0; i < layout_.columns.size(); ++i) {
     const ColumnChunk& chunk = job.chunks[i];
     const auto column_index = static_cast<int32_t>(i);
     statistics_[i].Add(chunk);
-    if (layout_.columns[i].role == v1::COLUMN_ROLE_TEXT) {
-      store::InsertPostings(transaction_, dataset_id_, column_index, job.chunk_index,
-                            BuildChunkPostings(chunk));
-    }
     const EncodedChunk encoded = EncodeChunk(chunk);
     store::InsertChunk(transaction_, dataset_id_, column_index, job.chunk_index, job.row_offset,
                        chunk.row_count(), encoded);
     stored_bytes_ += static_cast<int64_t>(encoded.data.size());
+  }
+
+  for (auto& [column_index, index] : indexes) {
+    store::InsertTokenBuckets(transaction_, dataset_id_, column_index, job.chunk_index,
+                              index.get());
   }
   return absl::OkStatus();
 }

@@ -407,6 +407,36 @@ absl::StatusOr<v1::GetRowsResponse> DatasetReader::GetRows(const v1::GetRowsRequ
   return response;
 }
 
+namespace {
+
+// Returns the rows of one chunk that contain all (or any) of the tokens,
+// given that chunk's stored buckets [begin, end).
+absl::StatusOr<std::vector<int32_t>> MatchChunk(const store::TokenBucketEntry* begin,
+                                                const store::TokenBucketEntry* end,
+                                                const std::vector<std::string>& tokens, bool any) {
+  std::vector<int32_t> rows;
+  for (size_t t = 0; t < tokens.size(); ++t) {
+    const int bucket = TokenBucket(tokens[t]);
+    const store::TokenBucketEntry* entry = begin;
+    while (entry != end && entry->bucket != bucket) ++entry;
+
+    std::optional<std::vector<int32_t>> token_rows;
+    if (entry != end) {
+      GOALPOST_ASSIGN_OR_RETURN(token_rows, FindTokenRows(entry->entries, tokens[t]));
+    }
+    if (!token_rows.has_value()) {
+      if (!any) return std::vector<int32_t>();
+      continue;
+    }
+    rows = t == 0 ? std::move(*token_rows)
+           : any  ? UniteRows(rows, *token_rows)
+                  : IntersectRows(rows, *token_rows);
+  }
+  return rows;
+}
+
+}  // namespace
+
 absl::Status DatasetReader::LookupTokens(const v1::LookupTokensRequest& request,
                                          const Emit<v1::LookupTokensResponse>& emit) {
   GOALPOST_ASSIGN_OR_RETURN(DatasetName name, ParseDatasetName(request.name(), "name"));
@@ -439,33 +469,31 @@ absl::Status DatasetReader::LookupTokens(const v1::LookupTokensRequest& request,
               "column: \"", request.column(), "\" is not a text column of ", name.ToString()));
         }
 
+        std::vector<int32_t> buckets;
+        for (const std::string& token : tokens) buckets.push_back(TokenBucket(token));
+        const std::vector<store::TokenBucketEntry> entries =
+            store::ReadTokenBuckets(transaction, name.dataset_id, column_index, buckets);
+
         // Entries arrive ordered by chunk; each chunk's rows are combined
         // and sent before the next chunk.
-        const std::vector<store::PostingEntry> entries =
-            store::ReadPostings(transaction, name.dataset_id, column_index, tokens);
         size_t i = 0;
         while (i < entries.size()) {
           const int32_t chunk_index = entries[i].chunk_index;
-          std::vector<int32_t> rows;
-          size_t tokens_in_chunk = 0;
-          for (; i < entries.size() && entries[i].chunk_index == chunk_index; ++i) {
-            absl::StatusOr<std::vector<int32_t>> decoded = DecodeRowNumbers(entries[i].row_numbers);
-            if (!decoded.ok()) {
-              spdlog::error("dataset {} column {} chunk {} token index: {}", name.ToString(),
-                            column_index, chunk_index, std::string(decoded.status().message()));
-              return decoded.status();
-            }
-            rows = tokens_in_chunk == 0 ? *decoded
-                   : any                ? UniteRows(rows, *decoded)
-                                        : IntersectRows(rows, *decoded);
-            ++tokens_in_chunk;
+          size_t end = i;
+          while (end < entries.size() && entries[end].chunk_index == chunk_index) ++end;
+          absl::StatusOr<std::vector<int32_t>> rows =
+              MatchChunk(entries.data() + i, entries.data() + end, tokens, any);
+          i = end;
+          if (!rows.ok()) {
+            spdlog::error("dataset {} column {} chunk {} token index: {}", name.ToString(),
+                          column_index, chunk_index, std::string(rows.status().message()));
+            return rows.status();
           }
-          if (!any && tokens_in_chunk < tokens.size()) continue;
-          if (rows.empty()) continue;
+          if (rows->empty()) continue;
 
           v1::LookupTokensResponse response;
-          response.mutable_row_indices()->Reserve(static_cast<int>(rows.size()));
-          for (int32_t row : rows) {
+          response.mutable_row_indices()->Reserve(static_cast<int>(rows->size()));
+          for (int32_t row : *rows) {
             response.add_row_indices(static_cast<int64_t>(chunk_index) * kChunkRows + row);
           }
           if (!emit(response)) return absl::CancelledError("the client stopped reading");

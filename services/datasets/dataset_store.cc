@@ -120,36 +120,28 @@ void InsertChunk(pqxx::work& transaction, const std::string& dataset_id, int32_t
       static_cast<int64_t>(chunk.checksum), Binary(chunk.data));
 }
 
-void InsertPostings(pqxx::work& transaction, const std::string& dataset_id, int32_t column_index,
-                    int32_t chunk_index, const ChunkPostings& postings) {
-  if (postings.empty()) return;
+void InsertTokenBuckets(pqxx::work& transaction, const std::string& dataset_id,
+                        int32_t column_index, int32_t chunk_index,
+                        const std::vector<std::pair<int, std::string>>& buckets) {
+  if (buckets.empty()) return;
 
-  // Tokens consist of letters, numbers and "_" only, so quoting each one
-  // makes a valid array literal without escapes. The row lists travel as one
-  // binary parameter sliced by offset and length.
-  std::string tokens = "{";
-  std::string row_numbers;
+  // All buckets travel as one binary parameter, sliced by offset and length.
+  std::vector<int32_t> bucket_numbers;
   std::vector<int32_t> starts;
   std::vector<int32_t> lengths;
-  starts.reserve(postings.size());
-  lengths.reserve(postings.size());
-  for (const auto& [token, rows] : postings) {
-    if (tokens.size() > 1) tokens.push_back(',');
-    absl::StrAppend(&tokens, "\"", token, "\"");
-    const std::string encoded = EncodeRowNumbers(rows);
-    starts.push_back(static_cast<int32_t>(row_numbers.size()) + 1);
-    lengths.push_back(static_cast<int32_t>(encoded.size()));
-    row_numbers.append(encoded);
+  std::string entries;
+  for (const auto& [bucket, bytes] : buckets) {
+    bucket_numbers.push_back(bucket);
+    starts.push_back(static_cast<int32_t>(entries.size()) + 1);
+    lengths.push_back(static_cast<int32_t>(bytes.size()));
+    entries.append(bytes);
   }
-  tokens.push_back('}');
-
   transaction.exec_params(
-      "INSERT INTO datasets.token_postings "
-      "(dataset_id, column_index, token, chunk_index, row_numbers) "
-      "SELECT $1, $2, entry.token, $3, substring($5::bytea FROM entry.start FOR entry.length) "
-      "FROM unnest($4::text[], $6::int[], $7::int[]) AS entry(token, start, length)",
-      dataset_id, column_index, chunk_index, tokens, Binary(row_numbers), IntArray(starts),
-      IntArray(lengths));
+      "INSERT INTO datasets.token_index (dataset_id, column_index, bucket, chunk_index, entries) "
+      "SELECT $1, $2, entry.bucket, $3, substring($4::bytea FROM entry.start FOR entry.length) "
+      "FROM unnest($5::int[], $6::int[], $7::int[]) AS entry(bucket, start, length)",
+      dataset_id, column_index, chunk_index, Binary(entries), IntArray(bucket_numbers),
+      IntArray(starts), IntArray(lengths));
 }
 
 std::string FindByContentHash(pqxx::work& transaction, const std::string& project,
@@ -220,26 +212,20 @@ std::vector<StoredChunk> ReadChunks(pqxx::transaction_base& transaction,
       dataset_id, IntArray(column_indices), first_chunk, last_chunk));
 }
 
-std::vector<PostingEntry> ReadPostings(pqxx::transaction_base& transaction,
-                                       const std::string& dataset_id, int32_t column_index,
-                                       const std::vector<std::string>& tokens) {
-  std::string token_array = "{";
-  for (const std::string& token : tokens) {
-    if (token_array.size() > 1) token_array.push_back(',');
-    absl::StrAppend(&token_array, "\"", token, "\"");
-  }
-  token_array.push_back('}');
-
+std::vector<TokenBucketEntry> ReadTokenBuckets(pqxx::transaction_base& transaction,
+                                               const std::string& dataset_id,
+                                               int32_t column_index,
+                                               const std::vector<int32_t>& buckets) {
   pqxx::result rows = transaction.exec_params(
-      "SELECT chunk_index, token, row_numbers FROM datasets.token_postings "
-      "WHERE dataset_id = $1 AND column_index = $2 AND token = ANY($3::text[]) "
-      "ORDER BY chunk_index",
-      dataset_id, column_index, token_array);
-  std::vector<PostingEntry> entries;
+      "SELECT chunk_index, bucket, entries FROM datasets.token_index "
+      "WHERE dataset_id = $1 AND column_index = $2 AND bucket = ANY($3::int[]) "
+      "ORDER BY chunk_index, bucket",
+      dataset_id, column_index, IntArray(buckets));
+  std::vector<TokenBucketEntry> entries;
   for (const pqxx::row& row : rows) {
-    pqxx::binarystring row_numbers(row[2]);
-    entries.push_back(PostingEntry{row[0].as<int32_t>(), row[1].as<std::string>(),
-                                   std::string(row_numbers.get(), row_numbers.size())});
+    pqxx::binarystring bytes(row[2]);
+    entries.push_back(TokenBucketEntry{row[0].as<int32_t>(), row[1].as<int>(),
+                                       std::string(bytes.get(), bytes.size())});
   }
   return entries;
 }

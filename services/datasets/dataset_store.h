@@ -63,10 +63,11 @@ void InsertChunk(pqxx::work& transaction, const std::string& dataset_id, int32_t
                  int32_t chunk_index, int64_t row_offset, int32_t row_count,
                  const EncodedChunk& chunk);
 
-// Inserts the token index entries of one chunk of a text column with one
-// statement.
-void InsertPostings(pqxx::work& transaction, const std::string& dataset_id, int32_t column_index,
-                    int32_t chunk_index, const ChunkPostings& postings);
+// Inserts the token index buckets of one chunk of a text column
+// (EncodeTokenBuckets' output) with one statement.
+void InsertTokenBuckets(pqxx::work& transaction, const std::string& dataset_id,
+                        int32_t column_index, int32_t chunk_index,
+                        const std::vector<std::pair<int, std::string>>& buckets);
 
 // Returns the id of the committed dataset of `project` with this content
 // hash, or an empty string.
@@ -97,16 +98,17 @@ std::vector<StoredChunk> ReadChunks(pqxx::transaction_base& transaction,
                                     const std::vector<int32_t>& column_indices,
                                     int32_t first_chunk, int32_t last_chunk);
 
-// Returns (chunk_index, token, encoded rows) of the given tokens of a text
-// column, ordered by chunk.
-struct PostingEntry {
+// One stored token index bucket of one chunk.
+struct TokenBucketEntry {
   int32_t chunk_index;
-  std::string token;
-  std::string row_numbers;
+  int bucket;
+  std::string entries;
 };
-std::vector<PostingEntry> ReadPostings(pqxx::transaction_base& transaction,
-                                       const std::string& dataset_id, int32_t column_index,
-                                       const std::vector<std::string>& tokens);
+// Returns the given buckets of a text column's index, ordered by chunk.
+std::vector<TokenBucketEntry> ReadTokenBuckets(pqxx::transaction_base& transaction,
+                                               const std::string& dataset_id,
+                                               int32_t column_index,
+                                               const std::vector<int32_t>& buckets);
 
 void InsertPredictionSet(pqxx::work& transaction, const PredictionSetName& name,
                          const std::string& model, int64_t row_count);

@@ -57,7 +57,7 @@ int64_t TestDatasetServer::StoredRowCount() {
   return query
       .exec1("SELECT (SELECT count(*) FROM datasets.datasets) + "
              "(SELECT count(*) FROM datasets.chunks) + "
-             "(SELECT count(*) FROM datasets.token_postings) + "
+             "(SELECT count(*) FROM datasets.token_index) + "
              "(SELECT count(*) FROM datasets.prediction_sets) + "
              "(SELECT count(*) FROM datasets.prediction_chunks)")[0]
       .as<int64_t>();

@@ -25,7 +25,7 @@ class TestDatasetServer {
   v1::DatasetService::Stub& stub() { return *stub_; }
   const std::string& database_url() const { return database_url_; }
 
-  // Rows in datasets, chunks, token_postings, prediction_sets and
+  // Rows in datasets, chunks, token_index, prediction_sets and
   // prediction_chunks together.
   int64_t StoredRowCount();
 

@@ -2,8 +2,10 @@
 #define GOALPOST_SERVICES_DATASETS_TOKEN_INDEX_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -12,6 +14,10 @@
 
 namespace goalpost::datasets {
 
+// Tokens are spread over this many buckets per chunk; each bucket of each
+// chunk is one stored row of the index.
+inline constexpr int kTokenBuckets = 256;
+
 // The postings of one chunk of one text column: for each token (as
 // goalpost::text::Tokenize gives them), the ascending rows of the chunk whose
 // text contains it.
@@ -19,6 +25,19 @@ using ChunkPostings = absl::flat_hash_map<std::string, std::vector<int32_t>>;
 
 // Tokenizes every non-missing row of a string chunk.
 ChunkPostings BuildChunkPostings(const ColumnChunk& text_chunk);
+
+// Returns the bucket of a token: FNV-1a (32-bit) of its bytes modulo
+// kTokenBuckets. Stored data depends on it, so it must never change.
+int TokenBucket(std::string_view token);
+
+// Groups a chunk's postings by bucket and encodes each non-empty bucket as
+// the stored `entries` bytes (see the datasets.token_index table).
+std::vector<std::pair<int, std::string>> EncodeTokenBuckets(const ChunkPostings& postings);
+
+// Returns the rows of `token` in one stored bucket, or nullopt when the
+// token is not there. DATA_LOSS when the bytes are malformed.
+absl::StatusOr<std::optional<std::vector<int32_t>>> FindTokenRows(std::string_view entries,
+                                                                  std::string_view token);
 
 // Encodes ascending row numbers as varint deltas (most gaps fit one byte).
 std::string EncodeRowNumbers(const std::vector<int32_t>& rows);

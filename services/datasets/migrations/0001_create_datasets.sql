@@ -32,16 +32,22 @@ CREATE TABLE datasets.chunks (
 );
 ALTER TABLE datasets.chunks ALTER COLUMN data SET STORAGE EXTERNAL;
 
--- The token index: for each text column, chunk and token, the rows of that
--- chunk whose text contains the token, as delta-encoded varints.
-CREATE TABLE datasets.token_postings (
+-- The token index of each text column: one row per chunk and hash bucket of
+-- tokens, so an upload inserts at most 256 index rows per chunk (one row per
+-- distinct token made indexing slower than the rest of the upload), and a
+-- lookup reads one bucket per token and chunk.
+CREATE TABLE datasets.token_index (
   dataset_id text NOT NULL REFERENCES datasets.datasets ON DELETE CASCADE,
   column_index integer NOT NULL,
-  token text NOT NULL,
+  -- Bucket of a token: FNV-1a (32-bit) of its UTF-8 bytes, modulo 256.
+  bucket integer NOT NULL,
   chunk_index integer NOT NULL,
-  row_numbers bytea NOT NULL,
-  PRIMARY KEY (dataset_id, column_index, token, chunk_index)
+  -- zstd-compressed entries sorted by token: varint token length, token,
+  -- varint length of the rows, rows as delta-encoded varints.
+  entries bytea NOT NULL,
+  PRIMARY KEY (dataset_id, column_index, bucket, chunk_index)
 );
+ALTER TABLE datasets.token_index ALTER COLUMN entries SET STORAGE EXTERNAL;
 
 -- A prediction set has the class names of its dataset.
 CREATE TABLE datasets.prediction_sets (
