@@ -134,6 +134,10 @@ def current_status(address, service, timeout_seconds):
         try:
             return health_status(channel, service, timeout_seconds)
         except grpc.RpcError as error:
+            # The health service returns NOT_FOUND for a service name it
+            # does not know.
+            if error.code() == grpc.StatusCode.NOT_FOUND:
+                return "SERVICE_UNKNOWN"
             return f"UNREACHABLE ({error.code().name})"
 
 
