@@ -1,8 +1,8 @@
 // Measures the text model and the XGBoost model of goalpost-inference against
-// scikit-learn and python3-xgboost on the same rows, in one run:
-//   inference_bench [--rows N]      (run from the repository root)
+// scikit-learn and python3-xgboost on the same rows, in one run.
+// Usage, from the repository root: inference_bench [--rows N]
 // It starts a private PostgreSQL and the service in this process on loopback.
-// Times are wall-clock and CPU seconds; "per core" divides rows by CPU time.
+// Times are wall-clock and CPU seconds. "Per core" divides rows by CPU time.
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <time.h>

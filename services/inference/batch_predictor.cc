@@ -58,7 +58,7 @@ absl::StatusOr<ClassProbabilities> PredictTabularInParallel(const ModelRuntime& 
   const size_t features = static_cast<size_t>(runtime.feature_count());
   if (values.size() % features != 0) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "tabular.values holds ", values.size(), " numbers, not a multiple of the model's ",
+        "tabular.values has ", values.size(), " numbers, not a multiple of the model's ",
         features, " features"));
   }
   return PredictSlices(runtime, values.size() / features, workers, [&](size_t begin, size_t end) {

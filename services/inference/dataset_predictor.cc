@@ -241,6 +241,9 @@ absl::StatusOr<v1::PredictDatasetResponse> DatasetPredictor::Run(const HostedMod
   response.set_prediction_set(uploaded.prediction_set().name());
   response.set_row_count(rows);
   response.set_created(true);
+  // NOTE: two concurrent first requests for the same model and dataset both
+  // upload a prediction set. The record keeps the first one, and the second
+  // request still returns its own, which stays stored but unreferenced.
   absl::Status recorded = registry_->pool().RunTransaction([&](pqxx::work& txn) {
     txn.exec_params(
         "INSERT INTO inference.prediction_sets (model, dataset, prediction_set, row_count) "

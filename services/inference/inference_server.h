@@ -17,7 +17,7 @@
 namespace goalpost::inference {
 
 struct InferenceOptions {
-  // libpq URL of the database that holds the inference schema. Required.
+  // libpq URL of the database with the inference schema. Required.
   std::string database_url;
   // host:port of the datasets service, for PredictDataset. Empty leaves
   // PredictDataset failing with UNAVAILABLE and readiness ignoring it.

@@ -416,6 +416,18 @@ TEST_F(InferenceServiceTest, OpenInferenceProtocolServesHostedModels) {
   EXPECT_NE(output->find("OK"), std::string::npos) << *output;
 }
 
+TEST_F(InferenceServiceTest, PythonExampleRegistersSpamModel) {
+  auto output = testing::RunPython({"clients/python/examples/register_spamassassin.py", "--stubs",
+                                    BuildPythonFolder(), "--address", address_});
+  ASSERT_TRUE(output.ok()) << output.status();
+  EXPECT_NE(output->find("registered projects/demo/models/spam-tfidf-logreg"), std::string::npos)
+      << *output;
+  EXPECT_EQ(GetModelCode("projects/demo/models/spam-tfidf-logreg"), grpc::StatusCode::OK);
+  // The first example mail is spam, the second a work mail.
+  EXPECT_NE(output->find("spam "), std::string::npos) << *output;
+  EXPECT_NE(output->find("ham "), std::string::npos) << *output;
+}
+
 // The independent Python server of tests/kserve_v2, run as a child process.
 class PythonKserveServer {
  public:
@@ -437,7 +449,7 @@ class PythonKserveServer {
     waitpid(pid_, &status, 0);
   }
 
-  // Waits until ServerLive answers, for at most 30 s.
+  // Waits until ServerLive responds, for at most 30 s.
   bool WaitUntilLive() {
     auto stub = ::inference::GRPCInferenceService::NewStub(
         MakeChannel(absl::StrCat("127.0.0.1:", port_)));

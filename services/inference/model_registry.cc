@@ -129,9 +129,9 @@ absl::StatusOr<std::shared_ptr<const HostedModel>> ModelRegistry::Load(const std
   if (!status.ok()) return status;
   if (!model.ok()) return model.status();
 
-  // A stored artifact passed the same checks when it was registered; a
-  // failure now (for example, an unreachable remote server) is reported
-  // as is and retried on the next request.
+  // A stored artifact passed the same checks when it was registered. A
+  // failure now (for example, an unreachable remote server) is returned as
+  // is, and the next request tries again.
   auto runtime = BuildModelRuntime(model->spec(), artifact);
   if (!runtime.ok()) {
     spdlog::warn("cannot load model {}: {}", name, runtime.status().ToString());

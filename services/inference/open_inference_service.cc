@@ -104,13 +104,13 @@ absl::StatusOr<std::vector<double>> ReadFeatures(const ModelInferRequest& reques
   }
   if (static_cast<int64_t>(values.size()) != ElementCount(input)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "input '", input.name(), "' has ", values.size(), " elements but its shape holds ",
+        "input '", input.name(), "' has ", values.size(), " elements but its shape has ",
         ElementCount(input)));
   }
   return values;
 }
 
-// True when the request asks for `name` (or for every output).
+// True when the request lists `name` among its outputs, or lists no outputs.
 bool Wants(const ModelInferRequest& request, const std::string& name) {
   if (request.outputs_size() == 0) return true;
   for (const auto& output : request.outputs()) {

@@ -169,9 +169,9 @@ class PredictDatasetTest : public ::testing::Test {
     return inference_->PredictDataset(&context, request, response);
   }
 
-  // Largest difference between the prediction set's probability of
-  // `class_name` and the dataset's own column `reference_column`; checks that
-  // the prediction set's prediction is the arg-max of its probabilities.
+  // Returns the max difference between the prediction set's probability of
+  // `class_name` and the dataset's own column `reference_column`. It also
+  // checks that each stored prediction is the arg-max of its probabilities.
   static double MaxDifference(const std::string& dataset, const std::string& prediction_set,
                               const std::string& class_name, const std::string& other_class,
                               const std::string& reference_column, int class_index) {

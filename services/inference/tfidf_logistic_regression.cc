@@ -157,13 +157,16 @@ TfidfLogisticRegression::FromParsedJson(const nlohmann::json& artifact,
 void TfidfLogisticRegression::PredictText(std::string_view text, double* probabilities) const {
   // Term counts in ascending column order, as scikit-learn's sorted CSR rows,
   // so every sum below adds its terms in the same order as scipy does.
-  std::vector<int> columns;
-  for (const std::string& token : text::Tokenize(text)) {
-    auto it = vocabulary_.find(token);
+  // The buffers are reused across calls on the same thread.
+  thread_local std::vector<int> columns;
+  thread_local std::vector<std::pair<int, double>> tfidf;
+  columns.clear();
+  tfidf.clear();
+  text::ForEachToken(text, [this](std::string_view token) {
+    auto it = vocabulary_.find(absl::string_view(token.data(), token.size()));
     if (it != vocabulary_.end()) columns.push_back(it->second);
-  }
+  });
   std::sort(columns.begin(), columns.end());
-  std::vector<std::pair<int, double>> tfidf;
   for (size_t i = 0; i < columns.size();) {
     size_t j = i;
     while (j < columns.size() && columns[j] == columns[i]) ++j;
