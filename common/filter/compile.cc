@@ -66,7 +66,7 @@ class FilterCompiler {
   }
 
  private:
-  // What a column name refers to, and what values it holds.
+  // A column name resolved to where its values come from and their type.
   struct Resolved {
     enum class Type { kClass, kNumber, kString };
     Type type = Type::kString;
@@ -121,14 +121,14 @@ class FilterCompiler {
     if (name == kLabel || (!schema_.label_column.empty() && name == schema_.label_column)) {
       resolved.type = Resolved::Type::kClass;
       resolved.reference.source = ColumnReference::Source::kLabels;
-      resolved.description = "the label column, which holds class names";
+      resolved.description = "the label column, which contains class names";
       result_.uses_labels_ = true;
       return resolved;
     }
     if (name == kPrediction || (!schema_.prediction_column.empty() && name == schema_.prediction_column)) {
       resolved.type = Resolved::Type::kClass;
       resolved.reference.source = ColumnReference::Source::kPredictions;
-      resolved.description = "the prediction column, which holds class names";
+      resolved.description = "the prediction column, which contains class names";
       result_.uses_predictions_ = true;
       return resolved;
     }

@@ -48,7 +48,7 @@ TEST(CompileTest, RejectsMismatchedConditions) {
       {"country between 1 and 2", "between needs a numeric column, and \"country\" is a categorical column"},
       {"age between 3 and 1", "the lower bound of between is greater than the upper bound"},
       {"age in (\"1\")", "in needs a categorical column, and \"age\" is a numeric column"},
-      {"prediction != age", "cannot compare \"prediction\" (the prediction column, which holds class names) with \"age\""},
+      {"prediction != age", "cannot compare \"prediction\" (the prediction column, which contains class names) with \"age\""},
       {"country == Spain", "unknown column \"Spain\""},
       {"nope is missing", "unknown column \"nope\""},
   };

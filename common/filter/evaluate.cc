@@ -1,8 +1,9 @@
 // Evaluation of a compiled filter, one block at a time. Every leaf is a
-// single loop over the block's arrays that writes a uint8 mask, which the
-// compiler vectorises for numbers and class indices; and/or/not combine
-// masks with byte-wise loops. Costly leaves (strings, regular expressions)
-// skip rows that an enclosing `and` has already ruled out.
+// single loop over the block's arrays that writes a uint8 mask, and the
+// compiler vectorises these loops for numbers and class indices. The nodes
+// `and`, `or` and `not` combine masks with byte-wise loops. Costly leaves
+// (strings, regular expressions) skip rows that an enclosing `and` has
+// already ruled out.
 
 #include <algorithm>
 #include <cmath>
@@ -20,8 +21,66 @@
 #include "common/filter/node.h"
 
 namespace goalpost::filter {
+
+// Dictionary codes per string column of one block. Missing rows get the
+// code values.size(), one past the last value, so a lookup table with one
+// extra entry (always 0) handles them without a separate pass.
+struct EncodedColumn {
+  std::vector<uint32_t> codes;
+  std::vector<absl::string_view> values;
+  absl::flat_hash_map<absl::string_view, uint32_t> index;
+  uint32_t missing_code() const { return static_cast<uint32_t>(values.size()); }
+};
+
+struct BlockCache::Impl {
+  int64_t row_offset = -1;
+  absl::flat_hash_map<const datasets::v1::ColumnData*, std::unique_ptr<EncodedColumn>> columns;
+
+  const EncodedColumn& Encode(const datasets::v1::ColumnData& column, const RowBlock& block);
+};
+
+BlockCache::BlockCache() : impl_(std::make_unique<Impl>()) {}
+BlockCache::~BlockCache() = default;
+
+void BlockCache::Clear() {
+  impl_->columns.clear();
+  impl_->row_offset = -1;
+}
+
+// The cell views point into the block's ColumnData, which outlives the codes
+// as long as the caller keeps the documented contract.
+const EncodedColumn& BlockCache::Impl::Encode(const datasets::v1::ColumnData& column, const RowBlock& block) {
+  if (block.row_offset != row_offset) {
+    columns.clear();
+    row_offset = block.row_offset;
+  }
+  std::unique_ptr<EncodedColumn>& slot = columns[&column];
+  if (slot != nullptr && static_cast<int64_t>(slot->codes.size()) == block.row_count) return *slot;
+
+  slot = std::make_unique<EncodedColumn>();
+  EncodedColumn& encoded = *slot;
+  encoded.codes.resize(block.row_count);
+  for (int64_t i = 0; i < block.row_count; ++i) {
+    const absl::string_view cell = column.strings(i);
+    const auto [it, inserted] = encoded.index.try_emplace(cell, static_cast<uint32_t>(encoded.values.size()));
+    if (inserted) encoded.values.push_back(cell);
+    encoded.codes[i] = it->second;
+  }
+  for (int32_t row : column.missing_rows()) {
+    if (row >= 0 && row < block.row_count) encoded.codes[row] = encoded.missing_code();
+  }
+  return encoded;
+}
+
 namespace internal {
 namespace {
+
+// out[i] = table[codes[i]]; the table has an entry for every code.
+void FillFromCodes(const EncodedColumn& encoded, const std::vector<uint8_t>& table, int64_t n, uint8_t* out) {
+  const uint32_t* codes = encoded.codes.data();
+  const uint8_t* lookup = table.data();
+  for (int64_t i = 0; i < n; ++i) out[i] = lookup[codes[i]];
+}
 
 using ::goalpost::datasets::v1::ColumnData;
 using ::goalpost::subpopulation::v1::ComparisonOperator;
@@ -72,7 +131,7 @@ class AllOf final : public Node {
  public:
   explicit AllOf(std::vector<NodePointer> children) : children_(std::move(children)) {}
 
-  // Each later child sees the rows still selected as its candidates.
+  // Each later child evaluates only the rows still selected (its candidates).
   void Evaluate(const RowBlock& block, const uint8_t* candidates, uint8_t* out) const override {
     const int64_t n = block.row_count;
     children_[0]->Evaluate(block, candidates, out);
@@ -264,6 +323,17 @@ class StringIn final : public Node {
       return;
     }
     const uint8_t hit = negate_ ? 0 : 1;
+    if (block.cache != nullptr) {
+      const EncodedColumn& encoded = block.cache->impl().Encode(*column, block);
+      std::vector<uint8_t> table(encoded.values.size() + 1, 1 - hit);
+      table[encoded.missing_code()] = 0;
+      for (const std::string& value : values_) {
+        const auto it = encoded.index.find(value);
+        if (it != encoded.index.end()) table[it->second] = hit;
+      }
+      FillFromCodes(encoded, table, block.row_count, out);
+      return;
+    }
     if (values_.size() == 1) {
       const std::string& value = values_[0];
       FillFromStrings(*column, block.row_count, candidates,
@@ -342,6 +412,15 @@ class StringRegex final : public Node {
     if (!memoize_) {
       FillFromStrings(*column, block.row_count, candidates,
                       [&](const std::string& cell) { return RE2::PartialMatch(cell, regex); }, out);
+      return;
+    }
+    if (block.cache != nullptr) {
+      const EncodedColumn& encoded = block.cache->impl().Encode(*column, block);
+      std::vector<uint8_t> table(encoded.values.size() + 1, 0);
+      for (size_t code = 0; code < encoded.values.size(); ++code) {
+        table[code] = RE2::PartialMatch(re2::StringPiece(encoded.values[code].data(), encoded.values[code].size()), regex);
+      }
+      FillFromCodes(encoded, table, block.row_count, out);
       return;
     }
     // The cells point into the block, which outlives this call.

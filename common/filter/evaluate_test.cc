@@ -22,7 +22,11 @@ std::vector<uint8_t> EvaluateInBlocks(const CompiledFilter& compiled, const test
                                       const std::vector<int64_t>& starts) {
   std::vector<uint8_t> all;
   std::vector<uint8_t> selected;
+  std::vector<uint8_t> selected_with_cache;
   testing::TableBlock block;
+  // One cache across blocks whose ColumnData objects are reused: it must
+  // notice the new row_offset.
+  BlockCache cache;
   for (size_t i = 0; i < starts.size(); ++i) {
     const int64_t end = i + 1 < starts.size() ? starts[i + 1] : table.row_count;
     testing::MakeBlock(table, starts[i], end, compiled, block);
@@ -30,6 +34,11 @@ std::vector<uint8_t> EvaluateInBlocks(const CompiledFilter& compiled, const test
     compiled.Evaluate(block.block, selected);
     EXPECT_EQ(selected.size(), static_cast<size_t>(end - starts[i]));
     all.insert(all.end(), selected.begin(), selected.end());
+
+    block.block.cache = &cache;
+    compiled.Evaluate(block.block, selected_with_cache);
+    compiled.Evaluate(block.block, selected_with_cache);
+    EXPECT_EQ(selected_with_cache, selected) << "with a BlockCache, block at " << starts[i];
   }
   return all;
 }
@@ -238,6 +247,46 @@ TEST(EvaluateTest, CompiledFilterCopiesShareTheTree) {
   std::vector<uint8_t> selected;
   copy.Evaluate(block, selected);
   EXPECT_THAT(selected, ElementsAre(0, 1, 1));
+}
+
+}  // namespace
+}  // namespace goalpost::filter
+
+namespace goalpost::filter {
+namespace {
+
+TEST(BlockCacheTest, ForgetsCodesOfAnEarlierBlock) {
+  absl::StatusOr<Filter> filter = Parse("country in (\"Spain\", \"France\") or country matches \"^P\"");
+  ASSERT_TRUE(filter.ok()) << filter.status();
+  absl::StatusOr<CompiledFilter> compiled = CompiledFilter::Compile(*filter, testing::TestSchema(), true);
+  ASSERT_TRUE(compiled.ok()) << compiled.status();
+
+  // One ColumnData object refilled for each block, as a streaming reader may do.
+  datasets::v1::ColumnData country;
+  country.set_type(datasets::v1::COLUMN_TYPE_STRING);
+  for (const char* value : {"Spain", "Italy", "Portugal"}) country.add_strings(value);
+  BlockCache cache;
+  RowBlock block;
+  block.row_count = 3;
+  block.columns["country"] = &country;
+  block.cache = &cache;
+  std::vector<uint8_t> selected;
+  compiled->Evaluate(block, selected);
+  EXPECT_THAT(selected, ElementsAre(1, 0, 1));
+
+  country.clear_strings();
+  for (const char* value : {"Italy", "France", "Spain"}) country.add_strings(value);
+  country.add_missing_rows(2);
+  block.row_offset = 3;
+  compiled->Evaluate(block, selected);
+  EXPECT_THAT(selected, ElementsAre(0, 1, 0));
+
+  country.clear_strings();
+  country.clear_missing_rows();
+  for (const char* value : {"Peru", "Spain", "Italy"}) country.add_strings(value);
+  cache.Clear();
+  compiled->Evaluate(block, selected);
+  EXPECT_THAT(selected, ElementsAre(1, 1, 0));
 }
 
 }  // namespace

@@ -64,6 +64,30 @@ struct TokenQuery {
   bool match_all = true;
 };
 
+// An optional memo for one block, shared by every filter evaluated on it:
+// the dictionary codes of the block's string columns, built on first use.
+// With many filters on one block, each string cell is then hashed once per
+// block instead of compared once per filter. Not safe for concurrent use
+// (give each thread its own). It discards its codes when it is used with a
+// block of another row_offset, and Clear() discards them explicitly. A
+// block's ColumnData must not change while the cache contains codes for it.
+class BlockCache {
+ public:
+  BlockCache();
+  ~BlockCache();
+  BlockCache(const BlockCache&) = delete;
+  BlockCache& operator=(const BlockCache&) = delete;
+
+  void Clear();
+
+  // Implementation details are private to the filter library (evaluate.cc).
+  struct Impl;
+  Impl& impl() { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
 // The columns of one chunk of rows, as the datasets service streams them,
 // plus the built-in columns.
 struct RowBlock {
@@ -81,6 +105,8 @@ struct RowBlock {
   // Per TokenQuery (same order as token_queries()): sorted global row
   // indices that match.
   const std::vector<std::vector<int64_t>>* token_query_rows = nullptr;
+  // Optional; see BlockCache. Evaluate gives the same result without it.
+  BlockCache* cache = nullptr;
 };
 
 // A filter checked against a schema and ready to evaluate. Copies share the
@@ -105,7 +131,7 @@ class CompiledFilter {
   bool uses_predictions() const;
   bool uses_confidence() const;
 
-  // Checks that `block` holds what Evaluate reads: every column of columns()
+  // Checks that `block` contains what Evaluate reads: every column of columns()
   // with row_count values of the right type (and in-range missing_rows), the
   // built-ins the filter uses, and one row list per token query. Returns
   // INVALID_ARGUMENT naming the first problem.

@@ -235,18 +235,21 @@ Cell CellOf(const TestTable& table, const std::string& column, int64_t row) {
     cell.missing = std::isnan(cell.number);
     return cell;
   };
+
   auto text = [&](const std::vector<std::string>& values, const std::vector<bool>* missing) {
     cell.type = Cell::Type::kString;
     cell.text = values[row];
     cell.missing = missing != nullptr && (*missing)[row];
     return cell;
   };
+
   auto class_cell = [&](const std::vector<int32_t>& values) {
     cell.type = Cell::Type::kClass;
     cell.class_index = values[row];
     cell.text = kClassNames[cell.class_index];
     return cell;
   };
+
   if (column == "age") return number(table.age);
   if (column == "income") return number(table.income);
   if (column == "my col") return number(table.my_col);

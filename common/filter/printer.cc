@@ -1,7 +1,8 @@
 // Prints the canonical text form. Every choice here mirrors the parser, so
-// that Parse(Print(f)) rebuilds f: lists print as chains, a nested list gets
-// parentheses exactly where a chain would otherwise merge with its parent,
-// and numbers print in the shortest form that reads back to the same double.
+// that Parse(Print(f)) rebuilds f. Lists print as chains, and a nested list
+// gets parentheses exactly where a chain would otherwise merge with its
+// parent. Numbers print in the shortest form that reads back to the same
+// double.
 
 #include <charconv>
 #include <cmath>

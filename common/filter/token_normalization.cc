@@ -12,8 +12,8 @@
 namespace goalpost::filter::internal {
 
 // The token index stores single tokens, so a condition can only ask for
-// something that tokenises to exactly one of them; anything else would
-// silently match nothing (or something other than what was written).
+// something that tokenises to exactly one of them. Anything else would
+// silently match nothing, or something other than what was written.
 absl::StatusOr<std::string> NormalizeToken(absl::string_view written) {
   std::vector<std::string> tokens = goalpost::text::Tokenize(std::string_view(written.data(), written.size()));
   if (tokens.size() == 1) return std::move(tokens[0]);
