@@ -121,18 +121,21 @@ absl::StatusOr<SubpopulationPlan> PlanSubpopulation(const SubpopulationRequest& 
 }
 
 void CollectFilterColumns(EvaluationPlan& plan) {
-  std::vector<std::string> taken = {plan.label_column, plan.prediction_column};
-  taken.insert(taken.end(), plan.probability_columns.begin(), plan.probability_columns.end());
+  std::vector<std::string> read_columns = {plan.label_column, plan.prediction_column};
+  read_columns.insert(read_columns.end(), plan.probability_columns.begin(),
+                      plan.probability_columns.end());
   for (const SubpopulationPlan& subpopulation : plan.subpopulations) {
     for (const std::string& column : subpopulation.filter.columns()) {
-      if (std::find(taken.begin(), taken.end(), column) != taken.end()) continue;
-      taken.push_back(column);
+      if (std::find(read_columns.begin(), read_columns.end(), column) != read_columns.end()) {
+        continue;
+      }
+      read_columns.push_back(column);
       plan.filter_columns.push_back(column);
     }
   }
 }
 
-// Answers every distinct token condition once, before the pass.
+// Looks up every distinct token condition once, before the pass.
 absl::Status LookupTokenQueries(const std::string& dataset, DatasetSource& source,
                                 EvaluationPlan& plan) {
   std::map<std::tuple<std::string, std::vector<std::string>, bool>, std::vector<int64_t>> answers;

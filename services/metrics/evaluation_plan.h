@@ -49,7 +49,7 @@ struct EvaluationPlan {
 };
 
 // Checks a request, reads the dataset (and prediction set) header, compiles
-// every filter and answers its token conditions from the token index.
+// every filter and looks up its token conditions in the token index.
 // INVALID_ARGUMENT names the field (e.g. "subpopulations[2].filter_text");
 // NOT_FOUND and UNAVAILABLE come from the datasets service;
 // FAILED_PRECONDITION when the dataset has neither predictions nor class

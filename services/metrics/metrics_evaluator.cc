@@ -128,6 +128,10 @@ absl::StatusOr<EvaluatePartialResponse> MetricsEvaluator::EvaluatePartial(
       std::vector<MetricAccumulator> accumulators,
       RunEvaluationPass(plan, *source_, request.row_offset(), request.row_limit()));
 
+  spdlog::debug("evaluated rows [{}, {}) of {} for {} subpopulations", request.row_offset(),
+                request.row_limit() == 0 ? plan.dataset.row_count()
+                                         : request.row_offset() + request.row_limit(),
+                request.request().dataset(), accumulators.size());
   EvaluatePartialResponse response;
   for (size_t s = 0; s < accumulators.size(); ++s) {
     auto* state = response.add_states();
