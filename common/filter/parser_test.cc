@@ -1,3 +1,4 @@
+#include <random>
 #include <string>
 #include <vector>
 
@@ -151,6 +152,38 @@ TEST(ParseTest, KeepsTokensAsWritten) {
   absl::StatusOr<Filter> parsed = Parse("text has all(\"FREE\", \"Über\")");
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   EXPECT_THAT(parsed->token().tokens(), ::testing::ElementsAre("FREE", "Über"));
+}
+
+// Random texts made of the grammar's own pieces either fail with
+// INVALID_ARGUMENT and a position, or parse into a filter that prints and
+// parses back unchanged.
+TEST(ParseTest, RandomTextsFailCleanlyOrRoundTrip) {
+  const std::vector<std::string> pieces = {
+      "age", "`my col`", "text", "label", " ", "  ", "(", ")", ",", "<", "<=", ">", ">=", "==", "!=",
+      "=", "!", "and", "OR", "not", "has", "all", "any", "matches", "between", "in", "is", "missing",
+      "misclassified", "correct", "true", "\"free\"", "\"a\\\"b\"", "\"", "`", "3", "-2.5", "1e", ".5",
+      "é", "\\", "\n", "x9"};
+  std::mt19937 random(5);
+  int parsed_count = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string text;
+    const int length = std::uniform_int_distribution<int>(0, 12)(random);
+    for (int k = 0; k < length; ++k) {
+      text += pieces[std::uniform_int_distribution<size_t>(0, pieces.size() - 1)(random)];
+    }
+    SCOPED_TRACE(text);
+    absl::StatusOr<Filter> parsed = Parse(text);
+    if (!parsed.ok()) {
+      ASSERT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
+      ASSERT_THAT(std::string(parsed.status().message()), ::testing::StartsWith("position "));
+      continue;
+    }
+    ++parsed_count;
+    absl::StatusOr<Filter> reparsed = Parse(Print(*parsed));
+    ASSERT_TRUE(reparsed.ok()) << reparsed.status();
+    ASSERT_TRUE(google::protobuf::util::MessageDifferencer::Equals(*reparsed, *parsed));
+  }
+  EXPECT_GT(parsed_count, 100);
 }
 
 TEST(ParseTest, HundredLevelsOfNestingParse) {
