@@ -1,7 +1,9 @@
 #include "services/inference/tfidf_logistic_regression.h"
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
+#include <sstream>
 #include <limits>
 #include <string>
 #include <vector>
@@ -59,7 +61,10 @@ void ExpectMatchesScikitLearn(const TextReference& reference) {
       max_difference = std::max(max_difference, difference);
     }
   }
-  ::testing::Test::RecordProperty("max_difference", std::to_string(max_difference));
+  std::ostringstream formatted;
+  formatted << std::scientific << max_difference;
+  ::testing::Test::RecordProperty("max_difference", formatted.str());
+  std::printf("max difference from the reference: %s\n", formatted.str().c_str());
   EXPECT_LE(max_difference, 1e-12);
 }
 

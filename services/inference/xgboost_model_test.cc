@@ -1,7 +1,9 @@
 #include "services/inference/xgboost_model.h"
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
+#include <sstream>
 #include <limits>
 #include <string>
 #include <thread>
@@ -70,7 +72,10 @@ void ExpectMatchesXgboost(const TabularReference& reference) {
                                          reference.probabilities[row][c]));
     }
   }
-  ::testing::Test::RecordProperty("max_difference", std::to_string(max_difference));
+  std::ostringstream formatted;
+  formatted << std::scientific << max_difference;
+  ::testing::Test::RecordProperty("max_difference", formatted.str());
+  std::printf("max difference from the reference: %s\n", formatted.str().c_str());
   EXPECT_LE(max_difference, 1e-6);
 }
 
