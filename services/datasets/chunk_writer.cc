@@ -41,8 +41,16 @@ void ChunkWriter::Start(const DatasetLayout& layout) {
 
 absl::Status ChunkWriter::Submit(int32_t chunk_index, int64_t row_offset,
                                  std::vector<ColumnChunk>& chunks) {
+  // The next chunk's buffers are sized like this one's, so they do not grow
+  // by doubling to up to twice the size they need.
   std::vector<ColumnChunk> empty;
-  for (const ColumnChunk& chunk : chunks) empty.emplace_back(chunk.type);
+  for (const ColumnChunk& chunk : chunks) {
+    ColumnChunk& next = empty.emplace_back(chunk.type);
+    next.string_data.reserve(chunk.string_data.size() + chunk.string_data.size() / 8);
+    next.string_ends.reserve(chunk.string_ends.size());
+    next.doubles.reserve(chunk.doubles.size());
+    next.class_indices.reserve(chunk.class_indices.size());
+  }
 
   std::unique_lock<std::mutex> lock(mutex_);
   changed_.wait(lock, [this] { return queue_.size() < kMaxQueuedChunks || !error_.ok(); });

@@ -22,7 +22,7 @@ namespace goalpost::datasets {
 // Writes the chunks of one upload inside the upload's transaction, on a
 // thread of its own: while it compresses, indexes and inserts one chunk,
 // the upload thread parses and validates the next. At most one chunk waits
-// in its queue, so an upload holds a few chunks in memory whatever the file
+// in its queue, so an upload keeps a few chunks in memory whatever the file
 // size. It also accumulates the column statistics.
 class ChunkWriter {
  public:

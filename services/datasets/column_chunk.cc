@@ -13,7 +13,7 @@ namespace {
 namespace v1 = ::goalpost::datasets::v1;
 
 // zstd level 1 compresses class indices and repeated strings well and
-// decompresses at memory speed; higher levels cost upload time for little
+// decompresses at memory speed. Higher levels cost upload time for little
 // gain on floating-point probabilities.
 constexpr int kCompressionLevel = 1;
 
@@ -161,7 +161,8 @@ EncodedChunk EncodeChunk(const ColumnChunk& chunk) {
   encoded.data.resize(ZSTD_compressBound(payload.size()));
   const size_t size = ZSTD_compress(encoded.data.data(), encoded.data.size(), payload.data(),
                                     payload.size(), kCompressionLevel);
-  // Compression into a buffer of ZSTD_compressBound bytes cannot fail.
+  // zstd documents that a destination of ZSTD_compressBound bytes always
+  // suffices; an error would store an empty chunk that fails to decode.
   encoded.data.resize(ZSTD_isError(size) ? 0 : size);
   encoded.checksum = ChunkChecksum(encoded.data);
   return encoded;

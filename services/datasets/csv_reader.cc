@@ -108,9 +108,9 @@ absl::Status CsvReader::EndRecord(const RecordCallback& on_record) {
   return status;
 }
 
-// One pass over the slice; the state carries what is unfinished into the
-// next slice. Runs of ordinary characters are appended in one step because
-// this loop sees every byte of uploads of gigabytes.
+// Makes one pass over the slice, and the state carries what is unfinished
+// into the next slice. Runs of ordinary characters are appended in one step
+// because this loop reads every byte of uploads of gigabytes.
 absl::Status CsvReader::Consume(std::string_view bytes, const RecordCallback& on_record) {
   size_t i = 0;
   const size_t size = bytes.size();

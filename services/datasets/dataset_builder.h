@@ -50,7 +50,7 @@ class DatasetBuilder {
   int64_t row_count() const { return row_count_; }
 
  private:
-  // Where a row is, for error messages: a CSV line or a row index.
+  // The position of a row for error messages: a CSV line or a row index.
   struct Location {
     bool csv_line;
     int64_t number;

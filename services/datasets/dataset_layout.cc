@@ -116,7 +116,7 @@ absl::Status ValidateSpec(v1::DatasetSpec& spec, const std::string& upload_time)
   if (spec.display_name().empty()) spec.set_display_name(upload_time);
   if (spec.label_column().empty()) {
     return absl::InvalidArgumentError(
-        "spec.label_column: a label column is required; name the column that holds the true "
+        "spec.label_column: a label column is required; name the column that contains the true "
         "class");
   }
   absl::Status class_names = CheckUniqueClassNames(spec);

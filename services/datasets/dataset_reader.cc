@@ -190,7 +190,7 @@ absl::StatusOr<v1::ListDatasetsResponse> DatasetReader::ListDatasets(
   v1::ListDatasetsResponse response;
   GOALPOST_RETURN_IF_ERROR(pool_.RunTransaction([&](pqxx::work& transaction) {
     response.Clear();
-    // One row more than the page tells whether another page follows.
+    // One row more than the page shows whether another page follows.
     std::vector<v1::Dataset> datasets =
         store::ListDatasets(transaction, project, request.role(), offset, page_size + 1);
     const bool more = static_cast<int32_t>(datasets.size()) > page_size;

@@ -17,7 +17,7 @@ namespace v1 = ::goalpost::datasets::v1;
 struct DatasetServiceOptions {
   // libpq URL of the database (may hold a password: never logged).
   std::string database_url;
-  // Connections in the pool; each running upload or streaming read holds one.
+  // Connections in the pool. Each running upload or streaming read uses one.
   int connection_pool_size = 8;
   UploadOptions upload;
 };
@@ -31,7 +31,7 @@ class DatasetServiceImpl final : public v1::DatasetService::Service {
   static absl::StatusOr<std::unique_ptr<DatasetServiceImpl>> Create(
       const DatasetServiceOptions& options);
 
-  // OK while the database answers.
+  // Returns OK while the database is reachable.
   absl::Status CheckReadiness();
 
   grpc::Status UploadDataset(grpc::ServerContext* context,

@@ -21,11 +21,11 @@ class PredictionSetUploader {
  public:
   explicit PredictionSetUploader(ConnectionPool& pool);
 
-  // INVALID_ARGUMENT when the header's class names differ from the
+  // Returns INVALID_ARGUMENT when the header's class names differ from the
   // dataset's, a batch is malformed, a probability is outside [0, 1], a
   // row's probabilities do not sum to 1 within 1e-4, or the row count
-  // differs from the dataset's; NOT_FOUND for an unknown dataset; CANCELLED
-  // when the client went away.
+  // differs from the dataset's. Returns NOT_FOUND for an unknown dataset and
+  // CANCELLED when the client went away.
   absl::StatusOr<v1::PredictionSet> Upload(const PredictionMessageReader& read,
                                            const std::function<bool()>& cancelled);
 

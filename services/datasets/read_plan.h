@@ -11,7 +11,7 @@ namespace goalpost::datasets {
 
 namespace v1 = ::goalpost::datasets::v1;
 
-// Where a requested column is stored.
+// The stored location of a requested column.
 struct ResolvedColumn {
   // The name as requested (or as listed when every column is read).
   std::string name;

@@ -11,8 +11,8 @@ namespace goalpost::datasets {
 
 ChunkPostings BuildChunkPostings(const ColumnChunk& text_chunk) {
   // Tokens get dense ids, so that the per-token work touches small arrays:
-  // `last_row` tells whether the token was already seen in this row without
-  // reaching into its row list, which is a cache miss for most tokens.
+  // `last_row` records the last row that had the token, so a repeat within a
+  // row is skipped without reaching into the row list (a cache miss).
   absl::flat_hash_map<std::string, uint32_t> token_ids;
   std::vector<int32_t> last_row;
   std::vector<std::vector<int32_t>> rows_by_id;
