@@ -113,8 +113,8 @@ absl::StatusOr<v1::ListProjectsResponse> Orchestrator::ListProjects(
 }
 
 absl::Status Orchestrator::CheckDataset(const std::string& field, const std::string& name,
-                                        const std::string& project_id,
-                                        const v1::Project& project) {
+                                        const std::string& project_id, const v1::Project& project,
+                                        bool shell_model) {
   if (name.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat(field, " is empty; name a dataset as projects/{project}/datasets/{dataset}"));
@@ -137,6 +137,12 @@ absl::Status Orchestrator::CheckDataset(const std::string& field, const std::str
         "%s %s has classes [%s] but project %s has [%s]; upload it with the project's classes",
         field, name, absl::StrJoin(response.dataset().spec().class_names(), ", "), project.name(),
         absl::StrJoin(project.class_names(), ", ")));
+  }
+  if (shell_model && response.dataset().spec().prediction_column().empty()) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "%s %s has no prediction column, so a commit without a model cannot be evaluated on it; "
+        "upload it with --prediction-column or name a model in the commit",
+        field, name));
   }
   return absl::OkStatus();
 }
@@ -169,10 +175,11 @@ absl::StatusOr<v1::CreateCommitResponse> Orchestrator::CreateCommit(
     const v1::CreateCommitRequest& request) {
   GOALPOST_ASSIGN_OR_RETURN(std::string project_id, ParseProjectName(request.project(), "project"));
   GOALPOST_ASSIGN_OR_RETURN(v1::Project project, catalog_.GetProject(project_id));
-  GOALPOST_RETURN_IF_ERROR(
-      CheckDataset("training_dataset", request.training_dataset(), project_id, project));
-  GOALPOST_RETURN_IF_ERROR(
-      CheckDataset("validation_dataset", request.validation_dataset(), project_id, project));
+  const bool shell_model = request.model().empty();
+  GOALPOST_RETURN_IF_ERROR(CheckDataset("training_dataset", request.training_dataset(), project_id,
+                                        project, shell_model));
+  GOALPOST_RETURN_IF_ERROR(CheckDataset("validation_dataset", request.validation_dataset(),
+                                        project_id, project, shell_model));
   if (!request.model().empty()) {
     GOALPOST_RETURN_IF_ERROR(CheckModel(request.model(), project_id, project));
   }

@@ -61,10 +61,11 @@ class Orchestrator {
       const v1::GetCommitMetricsRequest& request);
 
  private:
-  // Checks that a dataset named by a commit exists in the project and has
-  // the project's classes.
+  // Checks that a dataset named by a commit exists in the project, has the
+  // project's classes and, for a shell model, a prediction column.
   absl::Status CheckDataset(const std::string& field, const std::string& name,
-                            const std::string& project_id, const v1::Project& project);
+                            const std::string& project_id, const v1::Project& project,
+                            bool shell_model);
   absl::Status CheckModel(const std::string& name, const std::string& project_id,
                           const v1::Project& project);
   absl::StatusOr<std::vector<std::string>> MetricNames(const v1::Project& project);

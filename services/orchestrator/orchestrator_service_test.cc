@@ -11,6 +11,7 @@
 #include "common/server.h"
 #include "common/testing/postgres_server.h"
 #include "common/testing/service_process.h"
+#include "goalpost/inference/v1/inference.grpc.pb.h"
 #include "goalpost/orchestrator/v1/orchestrator.grpc.pb.h"
 #include "services/orchestrator/orchestrator_server.h"
 
@@ -119,9 +120,10 @@ class OrchestratorServiceTest : public ::testing::Test {
     return response.project().name();
   }
 
-  // Uploads a SpamAssassin example file with its prediction columns.
+  // Uploads a SpamAssassin example file, with or without its prediction
+  // columns.
   std::string UploadSpamAssassin(const std::string& project, const std::string& file,
-                                 datasets::DatasetRole role) {
+                                 datasets::DatasetRole role, bool with_predictions = true) {
     datasets::UploadDatasetRequest spec_message;
     datasets::DatasetSpec* spec = spec_message.mutable_spec();
     spec->set_project(project);
@@ -130,9 +132,11 @@ class OrchestratorServiceTest : public ::testing::Test {
     spec->add_text_columns("text");
     spec->add_categorical_columns("group");
     spec->set_label_column("label");
-    spec->set_prediction_column("prediction");
-    spec->add_probability_columns("prob_ham");
-    spec->add_probability_columns("prob_spam");
+    if (with_predictions) {
+      spec->set_prediction_column("prediction");
+      spec->add_probability_columns("prob_ham");
+      spec->add_probability_columns("prob_spam");
+    }
     spec->add_class_names("ham");
     spec->add_class_names("spam");
 
@@ -151,6 +155,32 @@ class OrchestratorServiceTest : public ::testing::Test {
     grpc::Status status = writer->Finish();
     EXPECT_TRUE(status.ok()) << status.error_message();
     return response.dataset().name();
+  }
+
+  // Registers the SpamAssassin TF-IDF and logistic regression model.
+  std::string RegisterSpamModel(const std::string& project) {
+    auto inference =
+        goalpost::inference::v1::InferenceService::NewStub(MakeChannel(peers_->addresses.inference));
+    goalpost::inference::v1::RegisterModelRequest spec_message;
+    auto* spec = spec_message.mutable_spec();
+    spec->set_project(project);
+    spec->set_model_id("spam-tfidf");
+    spec->set_kind(goalpost::inference::v1::MODEL_KIND_TFIDF_LOGISTIC_REGRESSION);
+    spec->add_class_names("ham");
+    spec->add_class_names("spam");
+    spec->set_text_column("text");
+
+    grpc::ClientContext context;
+    goalpost::inference::v1::RegisterModelResponse response;
+    auto writer = inference->RegisterModel(&context, &response);
+    EXPECT_TRUE(writer->Write(spec_message));
+    goalpost::inference::v1::RegisterModelRequest artifact;
+    artifact.set_artifact_chunk(ReadFile("examples/spamassassin/spam_tfidf_logreg.json"));
+    EXPECT_TRUE(writer->Write(artifact));
+    writer->WritesDone();
+    grpc::Status status = writer->Finish();
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.model().name();
   }
 
   grpc::Status CreateGoal(const std::string& project, const std::string& name,
@@ -402,6 +432,109 @@ TEST_F(OrchestratorServiceTest, EmptySubpopulationReportsError) {
   ASSERT_EQ(cards.reports_size(), 1);
   EXPECT_EQ(cards.reports(0).status(), v1::REPORT_STATUS_ERROR);
   EXPECT_THAT(cards.reports(0).error(), HasSubstr("has no rows in the validation set"));
+}
+
+TEST_F(OrchestratorServiceTest, ShellCommitNeedsPredictionColumns) {
+  const std::string project = CreateProject("shell-without-predictions");
+  const std::string training = UploadSpamAssassin(project, "training.csv",
+                                                  datasets::DATASET_ROLE_TRAINING, false);
+  v1::CreateCommitRequest request;
+  request.set_project(project);
+  request.set_training_dataset(training);
+  request.set_validation_dataset(training);
+  v1::CreateCommitResponse response;
+  grpc::ClientContext context;
+  grpc::Status status = stub_->CreateCommit(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), HasSubstr("has no prediction column"));
+}
+
+TEST_F(OrchestratorServiceTest, FullModelIsPredictedAndExplainedOnce) {
+  ASSERT_NE(peers_->inference, nullptr) << "goalpost-inference did not start";
+  ASSERT_NE(peers_->explain, nullptr) << "goalpost-explain did not start";
+  const std::string project = CreateProject("full");
+  const std::string training = UploadSpamAssassin(project, "training.csv",
+                                                  datasets::DATASET_ROLE_TRAINING, false);
+  const std::string validation = UploadSpamAssassin(project, "validation.csv",
+                                                    datasets::DATASET_ROLE_VALIDATION, false);
+  const std::string model = RegisterSpamModel(project);
+  ASSERT_FALSE(model.empty());
+  v1::CreateGoalResponse goal;
+  ASSERT_TRUE(CreateGoal(project, "macro F1", "", "f1[macro]",
+                         v1::THRESHOLD_OPERATOR_GREATER_EQUAL, 0.9, &goal).ok());
+
+  v1::CreateCommitRequest request;
+  request.set_project(project);
+  request.set_training_dataset(training);
+  request.set_validation_dataset(validation);
+  request.set_model(model);
+  v1::CreateCommitResponse commit;
+  {
+    grpc::ClientContext context;
+    grpc::Status status = stub_->CreateCommit(&context, request, &commit);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  std::vector<std::string> messages;
+  v1::Run run = WatchToEnd(commit.commit().run(), &messages);
+  ASSERT_EQ(run.state(), v1::RUN_STATE_SUCCEEDED) << run.error();
+  bool predicted = false;
+  for (const std::string& message : messages) {
+    predicted = predicted || message.find("predicting") != std::string::npos;
+  }
+  EXPECT_TRUE(predicted);
+
+  // The hosted model reproduces the example's prediction columns, so the
+  // measured value is scikit-learn's macro F1 of those columns.
+  const std::string report_name =
+      commit.commit().name() + "/reports/" +
+      goal.goal().name().substr(goal.goal().name().rfind('/') + 1);
+  v1::GetGoalReportRequest report_request;
+  report_request.set_name(report_name);
+  v1::GetGoalReportResponse report;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->GetGoalReport(&context, report_request, &report).ok());
+  }
+  EXPECT_EQ(report.report().status(), v1::REPORT_STATUS_PASSED);
+  EXPECT_NEAR(report.report().thresholds(0).measured(), 0.9497937327382271, 1e-9);
+
+  v1::ListReportRowsRequest rows_request;
+  rows_request.set_report(report_name);
+  rows_request.set_page_size(5);
+  v1::ListReportRowsResponse rows;
+  {
+    grpc::ClientContext context;
+    grpc::Status status = stub_->ListReportRows(&context, rows_request, &rows);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  ASSERT_EQ(rows.rows_size(), 5);
+  EXPECT_TRUE(rows.rows(0).misclassified());
+
+  v1::ExplainReportRowRequest explain_request;
+  explain_request.set_report(report_name);
+  explain_request.set_row_id(rows.rows(0).row_id());
+  explain_request.mutable_options()->set_num_samples(500);
+  explain_request.mutable_options()->set_seed(7);
+  v1::ExplainReportRowResponse first;
+  {
+    grpc::ClientContext context;
+    grpc::Status status = stub_->ExplainReportRow(&context, explain_request, &first);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  EXPECT_FALSE(first.cached());
+  EXPECT_GT(first.explanation().features_size(), 0);
+
+  // With the explain service stopped, only the cache can return it.
+  peers_->explain->Stop();
+  peers_->explain.reset();
+  v1::ExplainReportRowResponse second;
+  {
+    grpc::ClientContext context;
+    grpc::Status status = stub_->ExplainReportRow(&context, explain_request, &second);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  EXPECT_TRUE(second.cached());
+  EXPECT_EQ(second.explanation().SerializeAsString(), first.explanation().SerializeAsString());
 }
 
 }  // namespace

@@ -9,13 +9,29 @@
 #include "spdlog/spdlog.h"
 
 namespace goalpost::orchestrator {
+namespace {
+
+// Like MakeChannel, with reconnection backoff capped at 2 s instead of
+// gRPC's default of 120 s: a called service that restarts is used again
+// within the run's own retries rather than minutes later.
+std::shared_ptr<grpc::Channel> MakePeerChannel(const std::string& address) {
+  grpc::ChannelArguments arguments;
+  arguments.SetMaxReceiveMessageSize(64 * 1024 * 1024);
+  arguments.SetMaxSendMessageSize(64 * 1024 * 1024);
+  arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
+  arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 200);
+  arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
+  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), arguments);
+}
+
+}  // namespace
 
 PeerClients::PeerClients(const PeerAddresses& peer_addresses)
     : addresses(peer_addresses),
-      datasets_channel(MakeChannel(peer_addresses.datasets)),
-      inference_channel(MakeChannel(peer_addresses.inference)),
-      metrics_channel(MakeChannel(peer_addresses.metrics)),
-      explain_channel(MakeChannel(peer_addresses.explain)),
+      datasets_channel(MakePeerChannel(peer_addresses.datasets)),
+      inference_channel(MakePeerChannel(peer_addresses.inference)),
+      metrics_channel(MakePeerChannel(peer_addresses.metrics)),
+      explain_channel(MakePeerChannel(peer_addresses.explain)),
       datasets(goalpost::datasets::v1::DatasetService::NewStub(datasets_channel)),
       inference(goalpost::inference::v1::InferenceService::NewStub(inference_channel)),
       metrics(goalpost::metrics::v1::MetricsService::NewStub(metrics_channel)),

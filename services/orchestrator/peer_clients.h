@@ -44,7 +44,7 @@ struct PeerClients {
 };
 
 // Retries of calls to other services. Only UNAVAILABLE is retried: it is
-// the one code that says the same call may succeed later.
+// the one code that signals that the same call may succeed later.
 struct RetryPolicy {
   // Calls in all, the first included; at least 1.
   int max_attempts = 8;

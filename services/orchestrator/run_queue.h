@@ -84,8 +84,8 @@ class RunQueue {
   // until max_attempts claims; otherwise the run fails with the error.
   absl::Status Abandon(const RunClaim& claim, const absl::Status& error);
 
-  // Gives the run back to the queue without counting a failure, for a
-  // worker that is shutting down.
+  // Gives the run back to the queue, for a worker that is shutting down.
+  // The claim still counts as an attempt.
   absl::Status Release(const RunClaim& claim);
 
   absl::Status AddEvent(const std::string& project_id, const std::string& run_id,
