@@ -52,28 +52,35 @@ IndexedString::IndexedString(std::string_view text) : raw_(text) {
       offset = next;
     }
 
-    pieces_.push_back(raw_.substr(start, offset - start));
+    piece_starts_.push_back(start);
     if (!is_word) {
       piece_words_.push_back(-1);
       continue;
     }
-    const auto [entry, inserted] = vocabulary.emplace(pieces_.back(), static_cast<int>(words_.size()));
-    if (inserted) words_.push_back(pieces_.back());
+    std::string word = raw_.substr(start, offset - start);
+    const auto [entry, inserted] = vocabulary.emplace(word, static_cast<int>(words_.size()));
+    if (inserted) words_.push_back(std::move(word));
     piece_words_.push_back(entry->second);
   }
+  piece_starts_.push_back(raw_.size());
 }
 
 std::string IndexedString::InverseRemoving(const std::vector<int>& word_ids) const {
   std::vector<bool> removed(words_.size(), false);
   for (int id : word_ids) removed[id] = true;
 
+  // Kept pieces are copied in runs: one append per stretch of text between
+  // removed words.
   std::string text;
   text.reserve(raw_.size());
-  for (size_t i = 0; i < pieces_.size(); ++i) {
+  size_t run_start = 0;
+  for (size_t i = 0; i < piece_words_.size(); ++i) {
     const int word = piece_words_[i];
-    if (word >= 0 && removed[word]) continue;
-    text += pieces_[i];
+    if (word < 0 || !removed[word]) continue;
+    text.append(raw_, run_start, piece_starts_[i] - run_start);
+    run_start = piece_starts_[i + 1];
   }
+  text.append(raw_, run_start, raw_.size() - run_start);
   return text;
 }
 

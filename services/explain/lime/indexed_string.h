@@ -30,8 +30,10 @@ class IndexedString {
 
  private:
   std::string raw_;
-  // The text cut into word runs and separator runs.
-  std::vector<std::string> pieces_;
+  // The text cut into word runs and separator runs: piece i is
+  // raw_[piece_starts_[i], piece_starts_[i + 1]); the last entry is the
+  // text's length.
+  std::vector<size_t> piece_starts_;
   // Per piece: the word id, or -1 for a separator.
   std::vector<int> piece_words_;
   std::vector<std::string> words_;

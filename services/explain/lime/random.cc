@@ -8,13 +8,20 @@
 namespace goalpost::explain {
 
 uint64_t Random::UniformIndex(uint64_t bound) {
-  // Rejecting the lowest (2^64 mod bound) outputs leaves a range that is a
-  // whole multiple of bound, so the remainder is exactly uniform.
-  const uint64_t threshold = (0 - bound) % bound;
-  while (true) {
-    const uint64_t value = engine_();
-    if (value >= threshold) return value % bound;
+  // Lemire's multiply-and-shift mapping (ACM TOMACS 2019): the high 64 bits
+  // of value * bound, rejecting the (2^64 mod bound) low products that would
+  // make some results more likely, so the result is exactly uniform. It
+  // divides only when a rejection is possible.
+  unsigned __int128 product = static_cast<unsigned __int128>(engine_()) * bound;
+  uint64_t low = static_cast<uint64_t>(product);
+  if (low < bound) {
+    const uint64_t threshold = (0 - bound) % bound;
+    while (low < threshold) {
+      product = static_cast<unsigned __int128>(engine_()) * bound;
+      low = static_cast<uint64_t>(product);
+    }
   }
+  return static_cast<uint64_t>(product >> 64);
 }
 
 int64_t Random::UniformInt(int64_t low, int64_t high) {

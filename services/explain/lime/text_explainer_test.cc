@@ -121,8 +121,6 @@ TEST_F(LimeReferenceTest, AgreesWithReferenceAsCloselyAsItsOwnSeeds) {
       std::vector<std::pair<std::string, double>> our_features;
       for (const auto& feature : ours.features) our_features.emplace_back(feature.feature, feature.weight);
 
-      const std::map<std::string, double> weights_0(reference_0.begin(), reference_0.end());
-      const std::map<std::string, double> weights_1(reference_1.begin(), reference_1.end());
       for (const auto* reference : {&reference_0, &reference_1}) {
         our_overlap_sum += CountShared(TopWords(our_features, 5), TopWords(*reference, 5));
         ++our_comparisons;
@@ -130,13 +128,11 @@ TEST_F(LimeReferenceTest, AgreesWithReferenceAsCloselyAsItsOwnSeeds) {
         for (const auto& [word, weight] : our_features) {
           const auto found = reference_weights.find(word);
           if (found == reference_weights.end()) continue;
-          // A word whose weight is so near zero that the reference's own
-          // seeds disagree on its sign ("Learch" in spam-2/00559) has no
-          // sign to agree with.
-          const bool reference_sign_is_stable =
-              weights_0.count(word) == 0 || weights_1.count(word) == 0 ||
-              std::signbit(weights_0.at(word)) == std::signbit(weights_1.at(word));
-          if (reference_sign_is_stable) {
+          // A weight closer to zero than the spread between the reference's
+          // own seeds has no sign to agree with: lime's seeds themselves
+          // disagree there ("Learch" in spam-2/00559 is -0.0002 and 0.0013
+          // with a spread of 0.0024).
+          if (std::abs(found->second) > spread) {
             EXPECT_EQ(std::signbit(weight), std::signbit(found->second)) << word;
           }
           // Two independent draws differ by at most the recorded spread
