@@ -24,7 +24,7 @@ struct AccumulatorOptions {
   // grows by 10 bytes per class and row; without it ROC AUC is undefined.
   bool keep_scores = true;
   // Sums log_loss, brier and the top-k ranks; without it those metrics are
-  // zero, so a caller sets it whenever one of them is requested.
+  // reported as undefined, so a caller sets it whenever one is requested.
   bool probability_sums = true;
 
   bool operator==(const AccumulatorOptions& other) const {
@@ -43,7 +43,7 @@ class MetricAccumulator {
   explicit MetricAccumulator(AccumulatorOptions options);
 
   // Adds one row. `label` and `prediction` are class indices in
-  // [0, class_count). `probabilities` holds class_count values in [0, 1]
+  // [0, class_count). `probabilities` points to class_count values in [0, 1]
   // or is null when the rows have no class probabilities.
   void Add(int label, int prediction, const double* probabilities);
 

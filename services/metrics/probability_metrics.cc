@@ -49,7 +49,14 @@ void AddProbabilityMetrics(const MetricAccumulator& accumulator, MetricTable& ta
   }
 
   table.Defined("ece", CalibrationError(accumulator));
-  if (!accumulator.options().probability_sums) return;
+  if (!accumulator.options().probability_sums) {
+    const char* reason = "not computed, because the request did not ask for it";
+    for (const char* name : {"log_loss", "brier"}) table.Undefined(name, reason);
+    for (int top = 1; top <= k; ++top) {
+      table.Undefined(absl::StrCat("top_k_accuracy[", top, "]"), reason);
+    }
+    return;
+  }
 
   const double rows = static_cast<double>(scored);
   table.Defined("log_loss", accumulator.log_loss_sum() / rows);
