@@ -5,7 +5,11 @@
 // row, the design the library avoids. The program checks that both sides
 // select the same rows before it prints the times.
 //
-// Usage: filter_bench [row_count]
+// With --pandas it also runs pandas_masks.py (Debian's /usr/bin/python3 with
+// pandas) on the same table and filters, as a user of pandas would select
+// the rows with boolean masks.
+//
+// Usage: filter_bench [--pandas] [row_count]
 
 #include <algorithm>
 #include <chrono>
@@ -14,6 +18,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <limits>
 #include <memory>
 #include <random>
@@ -24,6 +31,8 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "google/protobuf/util/json_util.h"
+#include "nlohmann/json.hpp"
 #include "common/filter/filter.h"
 #include "re2/re2.h"
 
@@ -338,9 +347,83 @@ RowNodePointer BuildRowNode(const Filter& filter, const Table& table) {
   }
 }
 
+template <typename T>
+void WriteArray(const std::filesystem::path& path, const std::vector<T>& values) {
+  std::ofstream file(path, std::ios::binary);
+  file.write(reinterpret_cast<const char*>(values.data()), static_cast<std::streamsize>(values.size() * sizeof(T)));
+}
+
+std::vector<int32_t> Codes(const std::vector<std::string>& values, const std::vector<uint8_t>* missing,
+                           const std::vector<std::string>& categories) {
+  std::vector<int32_t> codes;
+  for (size_t row = 0; row < values.size(); ++row) {
+    const int32_t code = static_cast<int32_t>(std::find(categories.begin(), categories.end(), values[row]) - categories.begin());
+    codes.push_back(missing != nullptr && (*missing)[row] ? -1 : code);
+  }
+  return codes;
+}
+
+// The pandas side: writes the table and the filters to a temporary folder,
+// runs pandas_masks.py on it and reads back the counts and CPU seconds.
+bool RunPandas(const Table& table, const std::vector<Filter>& filters, std::vector<int64_t>& counts, double& seconds) {
+  char folder_template[] = "/tmp/filter_bench_XXXXXX";
+  if (mkdtemp(folder_template) == nullptr) return false;
+  const std::filesystem::path folder(folder_template);
+
+  std::vector<std::string> countries, cities;
+  for (int i = 0; i < kCountries; ++i) countries.push_back(Country(i));
+  for (int i = 0; i < kCities; ++i) cities.push_back(City(i));
+  WriteArray(folder / "age.f64", table.age);
+  WriteArray(folder / "income.f64", table.income);
+  WriteArray(folder / "score.f64", table.score);
+  WriteArray(folder / "confidence.f64", table.confidence);
+  WriteArray(folder / "country.i32", Codes(table.country, &table.country_missing, countries));
+  WriteArray(folder / "city.i32", Codes(table.city, nullptr, cities));
+  WriteArray(folder / "label.i32", table.labels);
+  WriteArray(folder / "prediction.i32", table.predictions);
+  for (int word = 0; word < kWords; ++word) WriteArray(folder / absl::StrCat("word", word, ".i64"), table.word_rows[word]);
+
+  nlohmann::json meta = {{"row_count", table.row_count}, {"word_count", kWords}, {"country", countries},
+                         {"city", cities}, {"class_names", kClassNames}, {"filters", nlohmann::json::array()}};
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  options.always_print_primitive_fields = true;
+  for (const Filter& filter : filters) {
+    std::string json;
+    if (!google::protobuf::util::MessageToJsonString(filter, &json, options).ok()) return false;
+    meta["filters"].push_back(nlohmann::json::parse(json));
+  }
+  std::ofstream(folder / "meta.json") << meta.dump();
+
+  const std::string command = absl::StrCat("/usr/bin/python3 ", GOALPOST_PANDAS_SCRIPT, " ", folder.string());
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+  if (pipe == nullptr) return false;
+  std::string output;
+  char buffer[4096];
+  size_t read;
+  while ((read = fread(buffer, 1, sizeof(buffer), pipe.get())) > 0) output.append(buffer, read);
+  std::filesystem::remove_all(folder);
+
+  std::istringstream lines(output);
+  std::string word;
+  counts.assign(filters.size(), -1);
+  seconds = -1;
+  while (lines >> word) {
+    if (word == "count") {
+      size_t index;
+      int64_t count;
+      lines >> index >> count;
+      if (index < counts.size()) counts[index] = count;
+    } else if (word == "seconds") {
+      lines >> seconds;
+    }
+  }
+  return seconds >= 0;
+}
+
 double Seconds(Clock::duration duration) { return std::chrono::duration<double>(duration).count(); }
 
-int Run(int64_t row_count) {
+int Run(int64_t row_count, bool with_pandas) {
   std::printf("generating %lld rows ...\n", static_cast<long long>(row_count));
   const Table table = MakeTable(row_count);
   std::vector<std::unique_ptr<Block>> blocks = MakeBlocks(table);
@@ -445,6 +528,25 @@ int Run(int64_t row_count) {
               row_filters / row_total / 1e6);
   std::printf("speed-up over row at a time: %.1fx with a BlockCache, %.1fx without\n", row_total / compiled_total,
               row_total / uncached_total);
+  if (!with_pandas) return 0;
+
+  std::vector<int64_t> pandas_counts;
+  double pandas_total = 0;
+  if (!RunPandas(table, filters, pandas_counts, pandas_total)) {
+    std::fprintf(stderr, "running %s with /usr/bin/python3 failed\n", GOALPOST_PANDAS_SCRIPT);
+    return 1;
+  }
+  for (size_t f = 0; f < filters.size(); ++f) {
+    if (pandas_counts[f] != compiled_counts[f]) {
+      std::fprintf(stderr, "filter %zu (%s) selects %lld rows compiled and %lld with pandas\n", f, texts[f].c_str(),
+                   static_cast<long long>(compiled_counts[f]), static_cast<long long>(pandas_counts[f]));
+      return 1;
+    }
+  }
+  std::printf("pandas boolean masks (CPU time of the Python process): %.3f s, %.0f million row-filters/s\n",
+              pandas_total, row_filters / pandas_total / 1e6);
+  std::printf("speed-up over pandas: %.1fx with a BlockCache, %.1fx without\n", pandas_total / compiled_total,
+              pandas_total / uncached_total);
   return 0;
 }
 
@@ -452,10 +554,18 @@ int Run(int64_t row_count) {
 }  // namespace goalpost::filter
 
 int main(int argc, char** argv) {
-  const int64_t row_count = argc > 1 ? std::atoll(argv[1]) : 1000000;
+  bool with_pandas = false;
+  int64_t row_count = 1000000;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--pandas") {
+      with_pandas = true;
+    } else {
+      row_count = std::atoll(argv[i]);
+    }
+  }
   if (row_count <= 0) {
-    std::fprintf(stderr, "usage: filter_bench [row_count > 0]\n");
+    std::fprintf(stderr, "usage: filter_bench [--pandas] [row_count > 0]\n");
     return 2;
   }
-  return goalpost::filter::Run(row_count);
+  return goalpost::filter::Run(row_count, with_pandas);
 }
