@@ -86,8 +86,9 @@ using ::goalpost::datasets::v1::ColumnData;
 using ::goalpost::subpopulation::v1::ComparisonOperator;
 using Source = ColumnReference::Source;
 
-// The dataset column `name` when the block holds it with the expected type
-// and size, else null (the column then counts as missing in every row).
+// Returns the dataset column `name` when the block contains it with the
+// expected type and size, else null (the column then counts as missing in
+// every row).
 const ColumnData* FindColumn(const RowBlock& block, const std::string& name,
                              datasets::v1::ColumnType type) {
   const auto it = block.columns.find(name);
