@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 #include <map>
 #include <optional>
 
@@ -250,10 +251,20 @@ absl::Status DatasetReader::ReadColumns(const v1::ReadColumnsRequest& request,
 
         const int32_t first_chunk = static_cast<int32_t>(begin / kChunkRows);
         const int32_t last_chunk = static_cast<int32_t>((end - 1) / kChunkRows);
-        for (int32_t from = first_chunk; from <= last_chunk; from += kChunksPerQuery) {
+        // The next batch of chunks is fetched and decoded on another thread
+        // while this one sends the current batch. Only one thread uses the
+        // transaction at a time, and a pending fetch finishes before the
+        // transaction ends because std::async futures wait when destroyed.
+        auto fetch = [&](int32_t from) {
           const int32_t to = std::min(last_chunk, from + kChunksPerQuery - 1);
-          GOALPOST_ASSIGN_OR_RETURN(auto groups, FetchChunks(transaction, name, prediction_set,
-                                                             columns, from, to));
+          return std::async(std::launch::async, [&, from, to] {
+            return FetchChunks(transaction, name, prediction_set, columns, from, to);
+          });
+        };
+        auto next = fetch(first_chunk);
+        for (int32_t from = first_chunk; from <= last_chunk; from += kChunksPerQuery) {
+          GOALPOST_ASSIGN_OR_RETURN(auto groups, next.get());
+          if (from + kChunksPerQuery <= last_chunk) next = fetch(from + kChunksPerQuery);
           for (const auto& [chunk_index, chunks] : groups) {
             const int64_t chunk_offset = static_cast<int64_t>(chunk_index) * kChunkRows;
             const auto slice_begin = static_cast<int32_t>(std::max(begin, chunk_offset) - chunk_offset);

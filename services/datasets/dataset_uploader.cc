@@ -57,6 +57,67 @@ std::string CanonicalSpec(const v1::DatasetSpec& spec, const std::string& sent_d
   return bytes;
 }
 
+// Feeds the messages after the spec (CSV slices or row batches) to the
+// builder and the content hash, enforcing the size limit.
+class PayloadReceiver {
+ public:
+  PayloadReceiver(const v1::DatasetSpec& spec, int64_t max_upload_bytes, DatasetBuilder& builder,
+                  Sha256& hash)
+      : max_upload_bytes_(max_upload_bytes),
+        builder_(builder),
+        hash_(hash),
+        reader_(spec.delimiter()[0]) {}
+
+  absl::Status Receive(const v1::UploadDatasetRequest& message) {
+    if (message.has_spec()) {
+      return absl::InvalidArgumentError("only the first message of an upload may carry a spec");
+    }
+    if (message.has_csv_chunk()) {
+      csv_ = true;
+      received_bytes_ += static_cast<int64_t>(message.csv_chunk().size());
+    } else if (message.has_row_batch()) {
+      batches_ = true;
+      received_bytes_ += static_cast<int64_t>(message.row_batch().ByteSizeLong());
+    }
+    if (csv_ && batches_) {
+      return absl::InvalidArgumentError("an upload carries CSV bytes or row batches, not both");
+    }
+    if (max_upload_bytes_ > 0 && received_bytes_ > max_upload_bytes_) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "the upload exceeds the server's limit of ", max_upload_bytes_,
+          " bytes; split the dataset or ask for a higher --max_upload_bytes"));
+    }
+
+    if (message.has_csv_chunk()) {
+      hash_.Update(message.csv_chunk());
+      return reader_.Feed(message.csv_chunk(), OnRecord());
+    }
+    if (message.has_row_batch()) {
+      hash_.Update(message.row_batch().SerializeAsString());
+      return builder_.AddRowBatch(message.row_batch());
+    }
+    return absl::OkStatus();
+  }
+
+  // Ends the CSV file, if the upload was CSV.
+  absl::Status Finish() { return csv_ ? reader_.Finish(OnRecord()) : absl::OkStatus(); }
+
+  int64_t received_bytes() const { return received_bytes_; }
+
+ private:
+  CsvReader::RecordCallback OnRecord() {
+    return [this](const CsvRecord& record) { return builder_.AddCsvRecord(record); };
+  }
+
+  int64_t max_upload_bytes_;
+  DatasetBuilder& builder_;
+  Sha256& hash_;
+  CsvReader reader_;
+  int64_t received_bytes_ = 0;
+  bool csv_ = false;
+  bool batches_ = false;
+};
+
 // Marks an upload whose content matches a committed dataset; the
 // transaction rolls back and the existing dataset is returned.
 constexpr char kDuplicateUpload[] = "identical dataset already stored";
@@ -100,44 +161,11 @@ absl::StatusOr<v1::UploadDatasetResponse> DatasetUploader::Upload(
 
         Sha256 hash;
         hash.Update(CanonicalSpec(spec, sent_display_name));
-        CsvReader reader(spec.delimiter()[0]);
-        auto on_record = [&builder](const CsvRecord& record) { return builder.AddCsvRecord(record); };
-        int64_t received_bytes = 0;
-        bool csv = false;
-        bool batches = false;
-
-        while (read(&message)) {
-          if (message.has_spec()) {
-            return absl::InvalidArgumentError("only the first message of an upload may carry a spec");
-          }
-          if (message.has_csv_chunk()) {
-            csv = true;
-            received_bytes += static_cast<int64_t>(message.csv_chunk().size());
-          } else if (message.has_row_batch()) {
-            batches = true;
-            received_bytes += static_cast<int64_t>(message.row_batch().ByteSizeLong());
-          }
-          if (csv && batches) {
-            return absl::InvalidArgumentError(
-                "an upload carries CSV bytes or row batches, not both");
-          }
-          if (options_.max_upload_bytes > 0 && received_bytes > options_.max_upload_bytes) {
-            return absl::ResourceExhaustedError(absl::StrCat(
-                "the upload exceeds the server's limit of ", options_.max_upload_bytes,
-                " bytes; split the dataset or ask for a higher --max_upload_bytes"));
-          }
-
-          if (message.has_csv_chunk()) {
-            hash.Update(message.csv_chunk());
-            GOALPOST_RETURN_IF_ERROR(reader.Feed(message.csv_chunk(), on_record));
-          } else if (message.has_row_batch()) {
-            hash.Update(message.row_batch().SerializeAsString());
-            GOALPOST_RETURN_IF_ERROR(builder.AddRowBatch(message.row_batch()));
-          }
-        }
+        PayloadReceiver receiver(spec, options_.max_upload_bytes, builder, hash);
+        while (read(&message)) GOALPOST_RETURN_IF_ERROR(receiver.Receive(message));
         if (cancelled()) return absl::CancelledError("the client cancelled the upload");
 
-        if (csv) GOALPOST_RETURN_IF_ERROR(reader.Finish(on_record));
+        GOALPOST_RETURN_IF_ERROR(receiver.Finish());
         GOALPOST_RETURN_IF_ERROR(builder.Finish());
         GOALPOST_RETURN_IF_ERROR(writer.Finish());
 
@@ -151,7 +179,7 @@ absl::StatusOr<v1::UploadDatasetResponse> DatasetUploader::Upload(
         store::CompleteDataset(transaction, name.dataset_id, content_hash, builder.row_count(),
                                writer.stored_bytes(), descriptor);
         spdlog::info("dataset {} uploaded: {} rows, {} bytes received, {} bytes stored",
-                     name.ToString(), builder.row_count(), received_bytes, writer.stored_bytes());
+                     name.ToString(), builder.row_count(), receiver.received_bytes(), writer.stored_bytes());
         return absl::OkStatus();
       },
       /*max_attempts=*/1);
