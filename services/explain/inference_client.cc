@@ -76,7 +76,7 @@ absl::StatusOr<Eigen::MatrixXd> InferenceClient::Predict(
   auto stream = stub_->Predict(&context);
 
   // One response per request message, in order: writing a batch and
-  // reading its answer in turn keeps neither side's buffers growing.
+  // reading its response in turn keeps neither side's buffers growing.
   std::vector<double> probabilities;
   int class_count = 0;
   for (const inference::v1::PredictRequest& batch : batches) {

@@ -115,8 +115,9 @@ absl::StatusOr<v1::Explanation> RowExplainer::ExplainStoredRow(const ModelContex
 absl::StatusOr<std::vector<datasets::v1::Row>> RowExplainer::FetchRows(
     const std::string& dataset, const std::vector<std::string>& row_ids,
     std::vector<absl::Status>& row_errors) const {
-  // Checking the dataset first tells an unknown dataset (NOT_FOUND) from an
-  // unknown row id (INVALID_ARGUMENT), which GetRows reports alike.
+  // GetRows returns NOT_FOUND for an unknown dataset and for an unknown row
+  // id alike. Checking the dataset first separates the two, so an unknown
+  // row id becomes INVALID_ARGUMENT.
   absl::StatusOr<datasets::v1::Dataset> found = datasets_->GetDataset(dataset);
   if (!found.ok()) return found.status();
 

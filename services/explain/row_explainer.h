@@ -39,14 +39,14 @@ class RowExplainer {
 
   // Explains the rows in parallel and calls `emit` once per row as each
   // finishes, never from two threads at once. A row that cannot be
-  // explained (unknown id, empty text) gets a response with `error`; a
+  // explained (unknown id, empty text) gets a response with `error`. A
   // request-level problem, or a service that cannot be reached, ends the
   // call with that status.
   absl::Status ExplainRows(const v1::ExplainRowsRequest& request,
                            const std::function<void(const v1::ExplainRowsResponse&)>& emit);
 
  private:
-  // What one request needs to explain rows with one model.
+  // The model spec, LIME options and tabular explainer of one request.
   struct ModelContext {
     inference::v1::Model model;
     bool is_text = false;

@@ -10,7 +10,7 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Explainers kept; each holds a few hundred bytes per feature.
+// Explainers kept in memory; each takes a few hundred bytes per feature.
 constexpr size_t kMaxCachedExplainers = 64;
 
 double CategoryCode(const inference::v1::Feature& feature, const std::string& value) {
