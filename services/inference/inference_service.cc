@@ -85,9 +85,9 @@ grpc::Status InferenceServiceImpl::RegisterModel(
 grpc::Status InferenceServiceImpl::GetModel(grpc::ServerContext*,
                                             const v1::GetModelRequest* request,
                                             v1::GetModelResponse* response) {
-  auto model = registry_->Get(request->name());
+  auto model = registry_->Describe(request->name());
   if (!model.ok()) return ToGrpcStatus(model.status());
-  *response->mutable_model() = (*model)->model;
+  *response->mutable_model() = std::move(*model);
   return grpc::Status::OK;
 }
 

@@ -509,6 +509,30 @@ TEST_F(KserveV2KindTest, RemoteModelsMatchLocalReferences) {
   EXPECT_LE(MaxDifference(responses[0], credit_->data["probabilities"]), 1e-6);
 }
 
+// The stored description stays readable while the remote server is down.
+// A replica that has not yet connected to it fails predictions with the
+// reason, and tries to connect again on the next request.
+TEST_F(KserveV2KindTest, StoppedRemoteServerKeepsDescription) {
+  const int port = goalpost::testing::PickFreePort();
+  {
+    PythonKserveServer remote(port);
+    ASSERT_TRUE(remote.WaitUntilLive());
+    ASSERT_TRUE(Register(RemoteSpec("remote-stopped", port), "").ok());
+  }
+  StartReplica();  // a replica without the cached runtime
+  EXPECT_EQ(GetModelCode("projects/test/models/remote-stopped"), grpc::StatusCode::OK);
+
+  v1::PredictRequest request;
+  request.set_model("projects/test/models/remote-stopped");
+  request.mutable_text()->add_texts("hello");
+  std::vector<v1::PredictResponse> responses;
+  grpc::Status status = Predict({request}, &responses);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(status.error_message().find("cannot read the metadata"), std::string::npos)
+      << status.error_message();
+  EXPECT_TRUE(responses.empty());
+}
+
 TEST_F(KserveV2KindTest, MissingOutputTensorRegistersNothing) {
   const int port = goalpost::testing::PickFreePort();
   PythonKserveServer remote(port);

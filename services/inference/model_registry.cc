@@ -144,6 +144,30 @@ absl::StatusOr<std::shared_ptr<const HostedModel>> ModelRegistry::Load(const std
   return std::shared_ptr<const HostedModel>(std::move(hosted));
 }
 
+absl::StatusOr<v1::Model> ModelRegistry::Describe(const std::string& name) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = cache_.find(name);
+    if (it != cache_.end()) return it->second->model;
+  }
+  std::string project;
+  std::string model_id;
+  if (absl::Status status = ParseModelName(name, "name", &project, &model_id); !status.ok()) {
+    return status;
+  }
+  absl::StatusOr<v1::Model> model = absl::NotFoundError(absl::StrCat("model ", name, " not found"));
+  absl::Status status = pool_->RunTransaction([&](pqxx::work& txn) {
+    pqxx::result rows = txn.exec_params(
+        absl::StrCat("SELECT ", kModelColumns,
+                     " FROM inference.models WHERE project = $1 AND model_id = $2"),
+        project, model_id);
+    if (!rows.empty()) model = ModelFromRow(rows[0]);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return model;
+}
+
 absl::StatusOr<v1::ListModelsResponse> ModelRegistry::List(const std::string& project,
                                                            int page_size,
                                                            const std::string& page_token) {

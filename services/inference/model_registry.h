@@ -42,6 +42,11 @@ class ModelRegistry {
   // database on first use. NOT_FOUND when it is not registered.
   absl::StatusOr<std::shared_ptr<const HostedModel>> Get(const std::string& name);
 
+  // The registered model's description, read without building its runtime,
+  // so it succeeds while a remote model's server is down. NOT_FOUND when it
+  // is not registered.
+  absl::StatusOr<v1::Model> Describe(const std::string& name);
+
   // Models of `project`, newest first. page_size defaults to 50, at most
   // 1,000; page_token is the previous response's next_page_token.
   absl::StatusOr<v1::ListModelsResponse> List(const std::string& project, int page_size,
