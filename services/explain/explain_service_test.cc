@@ -14,7 +14,9 @@
 #include "goalpost/datasets/v1/datasets.grpc.pb.h"
 #include "goalpost/explain/v1/explain.grpc.pb.h"
 #include "goalpost/inference/v1/inference.grpc.pb.h"
+#include "services/explain/lime/tabular_explainer.h"
 #include "services/explain/lime/text_explainer.h"
+#include "services/explain/testing/credit_example.h"
 #include "services/explain/testing/example_models.h"
 
 namespace goalpost::explain {
@@ -346,6 +348,43 @@ TEST_F(ExplainServiceTest, TabularRowRanksConditions) {
     for (const auto& feature : explanation.features()) EXPECT_EQ(feature.feature().find("Home"), std::string::npos);
   }
   EXPECT_EQ(first.SerializeAsString(), second.SerializeAsString());
+}
+
+// The datasets service's quartiles follow numpy.percentile, so the service
+// discretises, samples and fits as an in-process explainer built from the
+// CSV files does.
+TEST_F(ExplainServiceTest, TabularRowMatchesInProcessExplanation) {
+  absl::StatusOr<testing::CreditExample> example = testing::LoadCreditExample();
+  ASSERT_TRUE(example.ok()) << example.status();
+  auto model = testing::LoadCreditModel(example->features);
+  ASSERT_TRUE(model.ok()) << model.status();
+  absl::StatusOr<TabularExplainer> explainer = TabularExplainer::Create(example->features, example->training);
+  ASSERT_TRUE(explainer.ok()) << explainer.status();
+  LimeOptions options;
+  options.seed = 5;
+  absl::StatusOr<LimeExplanation> expected =
+      explainer->Explain(example->ValidationRow(0), testing::TabularClassifierOf(**model), options);
+  ASSERT_TRUE(expected.ok()) << expected.status();
+
+  v1::ExplainRowRequest request;
+  request.set_model(credit_model_);
+  request.set_dataset(credit_validation_);
+  request.set_training_dataset(credit_training_);
+  request.set_row_id(example->validation_ids[0]);
+  request.mutable_options()->set_seed(5);
+  v1::ExplainRowResponse response;
+  const grpc::Status status = ExplainRow(request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  const v1::Explanation& explanation = response.explanation();
+  ASSERT_EQ(explanation.features_size(), static_cast<int>(expected->features.size()));
+  for (int i = 0; i < explanation.features_size(); ++i) {
+    EXPECT_EQ(explanation.features(i).feature(), expected->features[i].feature);
+    EXPECT_EQ(explanation.features(i).value(), expected->features[i].value);
+    EXPECT_NEAR(explanation.features(i).weight(), expected->features[i].weight, 1e-9);
+  }
+  EXPECT_NEAR(explanation.intercept(), expected->intercept, 1e-9);
+  EXPECT_NEAR(explanation.model_probability(), expected->model_probability, 1e-12);
 }
 
 TEST_F(ExplainServiceTest, ExplainRowsReportsUnknownRowAndGoesOn) {

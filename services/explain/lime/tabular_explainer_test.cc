@@ -2,13 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <limits>
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
-#include "services/explain/testing/csv_reader.h"
+#include "services/explain/testing/credit_example.h"
 #include "services/explain/testing/example_models.h"
 
 namespace goalpost::explain {
@@ -16,77 +14,22 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// numpy.percentile with linear interpolation, over the non-missing values.
-double Percentile(std::vector<double> values, double percent) {
-  values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }),
-               values.end());
-  std::sort(values.begin(), values.end());
-  const double position = percent / 100 * (values.size() - 1);
-  const size_t below = static_cast<size_t>(std::floor(position));
-  const size_t above = std::min(below + 1, values.size() - 1);
-  return values[below] + (position - below) * (values[above] - values[below]);
-}
-
 // The credit example: its XGBoost model, features and training set.
 class CreditTabularTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    std::ifstream file("examples/credit/credit_xgb_features.json");
-    const nlohmann::json spec = nlohmann::json::parse(file);
-    features_ = new std::vector<TabularFeature>();
-    for (const auto& entry : spec.at("features")) {
-      TabularFeature feature;
-      feature.name = entry.at("name").get<std::string>();
-      feature.categorical = entry.at("type").get<std::string>() == "categorical";
-      if (feature.categorical) feature.categories = entry.at("categories").get<std::vector<std::string>>();
-      features_->push_back(feature);
-    }
-
-    training_ = new std::vector<std::vector<double>>(ReadColumns("examples/credit/training.csv"));
-    validation_ = new std::vector<std::vector<double>>(ReadColumns("examples/credit/validation.csv"));
-    for (size_t f = 0; f < features_->size(); ++f) {
-      TabularFeature& feature = (*features_)[f];
-      if (feature.categorical) continue;
-      feature.quartile_1 = Percentile((*training_)[f], 25);
-      feature.median = Percentile((*training_)[f], 50);
-      feature.quartile_3 = Percentile((*training_)[f], 75);
-    }
+    absl::StatusOr<testing::CreditExample> example = testing::LoadCreditExample();
+    ASSERT_TRUE(example.ok()) << example.status();
+    example_ = new testing::CreditExample(*std::move(example));
+    features_ = &example_->features;
+    training_ = &example_->training;
 
     absl::StatusOr<std::unique_ptr<inference::ModelRuntime>> model = testing::LoadCreditModel(*features_);
     ASSERT_TRUE(model.ok()) << model.status();
     model_ = model->release();
   }
 
-  // Feature columns in the model's encoding.
-  static std::vector<std::vector<double>> ReadColumns(const std::string& path) {
-    absl::StatusOr<testing::CsvTable> table = testing::ReadCsv(path);
-    EXPECT_TRUE(table.ok()) << table.status();
-    std::vector<std::vector<double>> columns(features_->size());
-    for (size_t f = 0; f < features_->size(); ++f) {
-      const TabularFeature& feature = (*features_)[f];
-      const int column = table->Column(feature.name);
-      for (size_t r = 0; r < table->rows.size(); ++r) {
-        const std::string& cell = table->rows[r][column];
-        double value = kNaN;
-        if (table->missing[r][column]) {
-          value = kNaN;
-        } else if (feature.categorical) {
-          const auto found = std::find(feature.categories.begin(), feature.categories.end(), cell);
-          if (found != feature.categories.end()) value = found - feature.categories.begin();
-        } else {
-          value = std::stod(cell);
-        }
-        columns[f].push_back(value);
-      }
-    }
-    return columns;
-  }
-
-  static std::vector<double> ValidationRow(size_t r) {
-    std::vector<double> row;
-    for (const auto& column : *validation_) row.push_back(column[r]);
-    return row;
-  }
+  static std::vector<double> ValidationRow(size_t r) { return example_->ValidationRow(r); }
 
   static TabularClassifier Classifier() {
     return testing::TabularClassifierOf(*model_);
@@ -125,15 +68,15 @@ class CreditTabularTest : public ::testing::Test {
     return probabilities.col(class_index).mean() - original;
   }
 
+  static testing::CreditExample* example_;
   static std::vector<TabularFeature>* features_;
   static std::vector<std::vector<double>>* training_;
-  static std::vector<std::vector<double>>* validation_;
   static inference::ModelRuntime* model_;
 };
 
 std::vector<TabularFeature>* CreditTabularTest::features_ = nullptr;
 std::vector<std::vector<double>>* CreditTabularTest::training_ = nullptr;
-std::vector<std::vector<double>>* CreditTabularTest::validation_ = nullptr;
+testing::CreditExample* CreditTabularTest::example_ = nullptr;
 inference::ModelRuntime* CreditTabularTest::model_ = nullptr;
 
 // A feature that LIME ranks first must matter: moving it out of the row's
