@@ -4,6 +4,7 @@
 #include <zstd.h>
 
 #include <cstring>
+#include <memory>
 
 #include "absl/strings/str_cat.h"
 
@@ -24,11 +25,6 @@ constexpr int kCompressionLevel = 1;
 //            offsets, then the bytes.
 // Every number is little-endian (the hosts this runs on are x86-64 and
 // arm64, both little-endian).
-template <typename T>
-void AppendArray(std::string& out, const std::vector<T>& values) {
-  out.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T));
-}
-
 void AppendU32(std::string& out, uint32_t value) {
   out.append(reinterpret_cast<const char*>(&value), sizeof(value));
 }
@@ -65,26 +61,6 @@ class PayloadReader {
   std::string_view payload_;
   size_t offset_ = 0;
 };
-
-std::string Serialize(const ColumnChunk& chunk) {
-  std::string payload;
-  AppendU32(payload, static_cast<uint32_t>(chunk.row_count()));
-  switch (chunk.type) {
-    case v1::COLUMN_TYPE_DOUBLE:
-      AppendArray(payload, chunk.doubles);
-      break;
-    case v1::COLUMN_TYPE_CLASS:
-      AppendArray(payload, chunk.class_indices);
-      break;
-    default:
-      AppendU32(payload, static_cast<uint32_t>(chunk.missing_rows.size()));
-      AppendArray(payload, chunk.missing_rows);
-      AppendArray(payload, chunk.string_ends);
-      payload.append(chunk.string_data);
-      break;
-  }
-  return payload;
-}
 
 bool Deserialize(std::string_view payload, ColumnChunk& chunk) {
   PayloadReader reader(payload);
@@ -155,15 +131,58 @@ uint32_t ChunkChecksum(std::string_view data) {
   return static_cast<uint32_t>(crc);
 }
 
+// The payload's pieces go to zstd one after another, so a chunk of long
+// texts is never copied into one serialized buffer before compression.
 EncodedChunk EncodeChunk(const ColumnChunk& chunk) {
-  const std::string payload = Serialize(chunk);
+  std::string header;
+  AppendU32(header, static_cast<uint32_t>(chunk.row_count()));
+  std::vector<std::string_view> pieces = {header};
+  auto add = [&pieces](const void* data, size_t size) {
+    pieces.emplace_back(static_cast<const char*>(data), size);
+  };
+  std::string missing_count;
+  switch (chunk.type) {
+    case v1::COLUMN_TYPE_DOUBLE:
+      add(chunk.doubles.data(), chunk.doubles.size() * sizeof(double));
+      break;
+    case v1::COLUMN_TYPE_CLASS:
+      add(chunk.class_indices.data(), chunk.class_indices.size() * sizeof(int32_t));
+      break;
+    default:
+      AppendU32(missing_count, static_cast<uint32_t>(chunk.missing_rows.size()));
+      pieces.push_back(missing_count);
+      add(chunk.missing_rows.data(), chunk.missing_rows.size() * sizeof(int32_t));
+      add(chunk.string_ends.data(), chunk.string_ends.size() * sizeof(uint32_t));
+      pieces.push_back(chunk.string_data);
+      break;
+  }
+
+  size_t payload_size = 0;
+  for (std::string_view piece : pieces) payload_size += piece.size();
+  std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> context(ZSTD_createCCtx(), ZSTD_freeCCtx);
+  ZSTD_CCtx_setParameter(context.get(), ZSTD_c_compressionLevel, kCompressionLevel);
+  ZSTD_CCtx_setPledgedSrcSize(context.get(), payload_size);
+
   EncodedChunk encoded;
-  encoded.data.resize(ZSTD_compressBound(payload.size()));
-  const size_t size = ZSTD_compress(encoded.data.data(), encoded.data.size(), payload.data(),
-                                    payload.size(), kCompressionLevel);
-  // zstd documents that a destination of ZSTD_compressBound bytes always
-  // suffices; an error would store an empty chunk that fails to decode.
-  encoded.data.resize(ZSTD_isError(size) ? 0 : size);
+  encoded.data.resize(ZSTD_compressBound(payload_size));
+  ZSTD_outBuffer output{encoded.data.data(), encoded.data.size(), 0};
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    ZSTD_inBuffer input{pieces[i].data(), pieces[i].size(), 0};
+    const ZSTD_EndDirective directive = i + 1 == pieces.size() ? ZSTD_e_end : ZSTD_e_continue;
+    size_t remaining;
+    do {
+      remaining = ZSTD_compressStream2(context.get(), &output, &input, directive);
+    } while (!ZSTD_isError(remaining) &&
+             (directive == ZSTD_e_end ? remaining != 0 : input.pos < input.size));
+    // zstd documents that a destination of ZSTD_compressBound bytes always
+    // suffices; an error would store an empty chunk that fails to decode.
+    if (ZSTD_isError(remaining)) {
+      output.pos = 0;
+      break;
+    }
+  }
+  encoded.data.resize(output.pos);
+  encoded.data.shrink_to_fit();
   encoded.checksum = ChunkChecksum(encoded.data);
   return encoded;
 }
