@@ -119,6 +119,13 @@ absl::StatusOr<TabularExplainer> TabularExplainer::Create(
       return absl::InvalidArgumentError(
           absl::StrCat("training column ", features[f].name, " has no rows"));
     }
+    const TabularFeature& feature = features[f];
+    if (!feature.categorical && !(std::isfinite(feature.quartile_1) && std::isfinite(feature.median) &&
+                                  std::isfinite(feature.quartile_3))) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the quartiles of numeric feature ", feature.name,
+          " are not finite numbers; the training set needs non-missing values there"));
+    }
     if (features[f].categorical) {
       levels.push_back(CategoricalLevels(std::move(features[f]), training_columns[f]));
     } else {

@@ -210,5 +210,15 @@ TEST_F(CreditTabularTest, TrainingColumnsMustMatchFeatures) {
   EXPECT_EQ(explainer.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST_F(CreditTabularTest, MissingQuartilesAreRejected) {
+  std::vector<TabularFeature> features = *features_;
+  features[0].median = kNaN;
+
+  const absl::StatusOr<TabularExplainer> explainer = TabularExplainer::Create(features, *training_);
+
+  EXPECT_EQ(explainer.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(explainer.status().message().find("Seniority"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace goalpost::explain
