@@ -8,7 +8,7 @@
 
 namespace goalpost::explain {
 
-// How the features of the surrogate model are chosen, as in lime_base.py of
+// Feature selection methods of the surrogate model, as in lime_base.py of
 // the reference `lime` package 0.2.0.1.
 enum class FeatureSelection {
   // kForwardSelection when at most 6 features are asked for,
@@ -40,9 +40,9 @@ struct LocalModel {
 Eigen::VectorXd KernelWeights(const Eigen::VectorXd& distances, double kernel_width);
 
 // Fits the surrogate as LimeBase.explain_instance_with_data does: selects
-// features, then fits Ridge(alpha=1) with the kernel weights. `data` holds
-// the interpretable representation of the samples (row 0 is the explained
-// row), `labels` the model's probability of the explained class per sample.
+// features, then fits Ridge(alpha=1) with the kernel weights. `data` is the
+// interpretable representation of the samples (row 0 is the explained row).
+// `labels` is the model's probability of the explained class per sample.
 LocalModel FitLocalModel(const Eigen::MatrixXd& data, const Eigen::VectorXd& labels,
                          const Eigen::VectorXd& weights, int num_features,
                          FeatureSelection feature_selection);

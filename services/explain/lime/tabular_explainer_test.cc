@@ -79,10 +79,10 @@ std::vector<std::vector<double>>* CreditTabularTest::training_ = nullptr;
 testing::CreditExample* CreditTabularTest::example_ = nullptr;
 inference::ModelRuntime* CreditTabularTest::model_ = nullptr;
 
-// A feature that LIME ranks first must matter: moving it out of the row's
-// bin changes the prediction against the sign of its weight (a positive
-// weight means the row's bin raises the probability), and by more than
-// moving the feature ranked last does.
+// A feature that LIME ranks first must matter. Moving it out of the row's
+// bin changes the prediction against the sign of its weight, because a
+// positive weight means the row's bin raises the probability. The change is
+// also larger than when the feature ranked last moves.
 TEST_F(CreditTabularTest, TopRankedFeaturesMovePrediction) {
   absl::StatusOr<TabularExplainer> explainer = TabularExplainer::Create(*features_, *training_);
   ASSERT_TRUE(explainer.ok()) << explainer.status();

@@ -41,7 +41,7 @@ TextSamples DrawSamples(const IndexedString& indexed, int num_samples, uint64_t 
 }
 
 // 100 x cosine distance to the all-ones row. A sample that keeps k of d words
-// has cosine similarity k / sqrt(k d); an empty sample has distance 100, as
+// has cosine similarity k / sqrt(k d). An empty sample has distance 100, as
 // scikit-learn's cosine distance gives for a zero vector.
 Eigen::VectorXd CosineDistances(const Eigen::MatrixXd& data) {
   const double word_count = static_cast<double>(data.cols());

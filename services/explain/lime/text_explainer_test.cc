@@ -98,9 +98,9 @@ TEST_F(LimeReferenceTest, ModelMatchesReferenceProbabilities) {
 }
 
 // The explanations must agree with the reference at least as closely as
-// the reference's two seeds agree with each other: as many top-5 words in
-// common on average, the same sign for every shared word, and weights of
-// shared words within the spread between the reference's seeds.
+// the reference's two seeds agree with each other. That means as many top-5
+// words in common on average, the same sign for shared words whose weight is
+// beyond the seeds' spread, and shared weights within that spread.
 TEST_F(LimeReferenceTest, AgreesWithReferenceAsCloselyAsItsOwnSeeds) {
   double reference_overlap_sum = 0;
   double our_overlap_sum = 0;
