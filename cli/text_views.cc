@@ -59,6 +59,28 @@ std::map<std::string, double> MetricMap(const metrics::SubpopulationResult& resu
   return values;
 }
 
+// Counts print as integers, every other metric with 4 decimals.
+std::string FormatMetricNamed(const std::string& name, double value) {
+  if (name == "row_count" && std::isfinite(value)) return absl::StrCat(std::llround(value));
+  return FormatMetric(value);
+}
+
+// Bar rows of a histogram without the empty bins at either end: with two
+// classes the predicted class's confidence is never below 0.5, so half the
+// bins would always be empty.
+std::string TrimmedBars(const metrics::Histogram& histogram) {
+  const auto& counts = histogram.counts();
+  int first = 0;
+  int last = counts.size() - 1;
+  while (first <= last && counts[first] == 0) ++first;
+  while (last >= first && counts[last] == 0) --last;
+  if (first > last) return "(no rows)\n";
+
+  double step = (histogram.upper() - histogram.lower()) / counts.size();
+  return RenderBarRows(histogram.lower() + step * first, histogram.lower() + step * (last + 1),
+                       std::vector<int64_t>(counts.begin() + first, counts.begin() + last + 1));
+}
+
 }  // namespace
 
 std::string RenderReportCards(const std::vector<orchestrator::GoalReport>& reports) {
@@ -110,7 +132,7 @@ std::string RenderMetricColumns(const std::vector<std::string>& set_names,
     std::vector<std::string> cells = {name};
     for (const auto& set_values : values) {
       auto found = set_values.find(name);
-      cells.push_back(found == set_values.end() ? "-" : FormatMetric(found->second));
+      cells.push_back(found == set_values.end() ? "-" : FormatMetricNamed(name, found->second));
     }
     table.AddRow(cells);
   }
@@ -125,14 +147,10 @@ std::string RenderDistributions(const metrics::SubpopulationResult& result) {
                                 std::vector<int64_t>(matrix.counts().begin(), matrix.counts().end()));
 
   const auto& histograms = result.histograms();
-  auto bars = [](const metrics::Histogram& histogram) {
-    return RenderBarRows(histogram.lower(), histogram.upper(),
-                         std::vector<int64_t>(histogram.counts().begin(), histogram.counts().end()));
-  };
   absl::StrAppend(&text, "\nConfidence of the predicted class, all rows\n",
-                  bars(histograms.confidence()));
+                  TrimmedBars(histograms.confidence()));
   absl::StrAppend(&text, "\nConfidence, misclassified rows\n",
-                  bars(histograms.confidence_incorrect()));
+                  TrimmedBars(histograms.confidence_incorrect()));
 
   absl::StrAppend(&text, "\nLabel distribution\n",
                   RenderLabelledBars(classes, std::vector<int64_t>(

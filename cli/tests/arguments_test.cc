@@ -124,6 +124,43 @@ TEST(RunCliTest, UnreachableServerExitsWithOne) {
   EXPECT_NE(err.str().find("UNAVAILABLE"), std::string::npos);
 }
 
+TEST(RunCliTest, LocalInputErrorsExitWithTwo) {
+  struct Case {
+    std::vector<std::string> words;
+    std::string named;
+  };
+  // Each of these is rejected before any server is called, so no cluster is
+  // needed.
+  std::vector<Case> cases = {
+      {{"dataset", "upload", "/nonexistent/rows.csv", "--project", "p", "--role", "training",
+        "--label-column", "label"},
+       "/nonexistent/rows.csv"},
+      {{"metrics", "--commit", "projects/p/commits/c", "--dataset", "projects/p/datasets/d"},
+       "exactly one of --commit and --dataset"},
+      {{"explain", "projects/p/commits/c/reports/g", "--row", "r1", "--samples", "50"},
+       "--samples"},
+      {{"report", "rows", "projects/p/commits/c/reports/g", "--page-size", "0"}, "--page-size"},
+      {{"goal", "create", "--project", "p", "--name", "g", "--threshold", "accuracy = 1"},
+       "accuracy = 1"},
+      {{"goal", "create", "--project", "p", "--name", "g", "--threshold", "accuracy > 0.5",
+        "--target", "test"},
+       "--target"},
+      {{"project", "create", "spam", "--task", "image-classification", "--classes", "a,b"},
+       "image-classification"},
+      {{"commit", "create", "--training", "d1", "--validation", "d2", "--message", "m"},
+       "--project"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.named);
+    std::ostringstream out, err;
+    std::vector<std::string> words = c.words;
+    words.insert(words.end(), {"--orchestrator", "127.0.0.1:1", "--metrics", "127.0.0.1:1"});
+    EXPECT_EQ(RunCli(words, out, err), 2) << err.str();
+    EXPECT_NE(err.str().find(c.named), std::string::npos) << err.str();
+    EXPECT_TRUE(out.str().empty()) << out.str();
+  }
+}
+
 TEST(RunCliTest, HelpListsEveryCommand) {
   std::ostringstream out, err;
   EXPECT_EQ(RunCli({"--help"}, out, err), 0);

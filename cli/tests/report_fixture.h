@@ -39,6 +39,9 @@ inline goalpost::orchestrator::v1::GoalReport SampleReport() {
 
   auto* validation = report.mutable_validation();
   validation->set_row_count(1814);
+  auto* rows = validation->add_metrics();
+  rows->set_name("row_count");
+  rows->set_value(1814);
   auto* f1 = validation->add_metrics();
   f1->set_name("f1[macro]");
   f1->set_value(0.9497937327382271);

@@ -30,6 +30,10 @@ TEST(ReportTest, ShowsMetricsSideBySideGridAndBars) {
             std::string::npos)
       << text;
   EXPECT_NE(text.find("spam |################"), std::string::npos) << text;
+  // Empty bins at the ends of a histogram are left out.
+  EXPECT_EQ(text.find("0.00-0.33"), std::string::npos) << text;
+  EXPECT_NE(text.find("0.33-0.67 |"), std::string::npos) << text;
+  EXPECT_NE(text.find("row_count        1814"), std::string::npos) << text;
 }
 
 TEST(ExplanationTest, ListsWeightsWithSignBars) {
