@@ -65,6 +65,23 @@ std::string JudgeThreshold(const SubpopulationResult& target, v1::ThresholdResul
 
 }  // namespace
 
+v1::GoalReport ErrorReport(const v1::Goal& goal, const std::string& error) {
+  v1::GoalReport report;
+  report.set_goal(goal.name());
+  report.set_goal_display_name(goal.display_name());
+  report.set_subpopulation(goal.subpopulation());
+  report.set_target(goal.target());
+  report.set_status(v1::REPORT_STATUS_ERROR);
+  report.set_error(error);
+  for (const v1::Threshold& threshold : goal.thresholds()) {
+    v1::ThresholdResult* result = report.add_thresholds();
+    *result->mutable_threshold() = threshold;
+    result->set_measured(std::numeric_limits<double>::quiet_NaN());
+    result->set_reason(error);
+  }
+  return report;
+}
+
 v1::GoalReport JudgeGoal(const v1::Goal& goal, const SubpopulationResult& validation,
                          const SubpopulationResult& training) {
   v1::GoalReport report;

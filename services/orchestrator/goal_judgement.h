@@ -13,6 +13,11 @@ namespace goalpost::orchestrator {
 // or a threshold's metric is undefined there or missing from the result.
 // A metric under scikit-learn's zero-division convention is judged on the
 // value it returns. Name, commit, run and create time are left to the caller.
+// Returns the error report of a goal that could not be evaluated at all, such
+// as one whose subpopulation names a column the commit's datasets lack. Every
+// threshold is reported unjudged with `error` as its reason.
+v1::GoalReport ErrorReport(const v1::Goal& goal, const std::string& error);
+
 v1::GoalReport JudgeGoal(const v1::Goal& goal,
                          const goalpost::metrics::v1::SubpopulationResult& validation,
                          const goalpost::metrics::v1::SubpopulationResult& training);

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "common/filter/filter.h"
 #include "common/status.h"
 #include "services/orchestrator/goal_validation.h"
 #include "services/orchestrator/resource_names.h"
@@ -114,7 +115,7 @@ absl::StatusOr<v1::ListProjectsResponse> Orchestrator::ListProjects(
 
 absl::Status Orchestrator::CheckDataset(const std::string& field, const std::string& name,
                                         const std::string& project_id, const v1::Project& project,
-                                        bool shell_model) {
+                                        bool shell_model, datasets::DatasetRole expected_role) {
   if (name.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat(field, " is empty; name a dataset as projects/{project}/datasets/{dataset}"));
@@ -132,6 +133,13 @@ absl::Status Orchestrator::CheckDataset(const std::string& field, const std::str
       CallWithRetry(retry_, absl::StrCat("GetDataset ", name), [&](grpc::ClientContext& context) {
         return peers_.datasets->GetDataset(&context, request, &response);
       }));
+  const datasets::DatasetRole role = response.dataset().spec().role();
+  if (role != expected_role) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "%s %s was uploaded as a %s set; name a dataset uploaded with the role %s", field, name,
+        role == datasets::DATASET_ROLE_TRAINING ? "training" : "validation",
+        expected_role == datasets::DATASET_ROLE_TRAINING ? "training" : "validation"));
+  }
   if (!SameClasses(response.dataset().spec().class_names(), project.class_names())) {
     return absl::FailedPreconditionError(absl::StrFormat(
         "%s %s has classes [%s] but project %s has [%s]; upload it with the project's classes",
@@ -177,9 +185,10 @@ absl::StatusOr<v1::CreateCommitResponse> Orchestrator::CreateCommit(
   GOALPOST_ASSIGN_OR_RETURN(v1::Project project, catalog_.GetProject(project_id));
   const bool shell_model = request.model().empty();
   GOALPOST_RETURN_IF_ERROR(CheckDataset("training_dataset", request.training_dataset(), project_id,
-                                        project, shell_model));
+                                        project, shell_model, datasets::DATASET_ROLE_TRAINING));
   GOALPOST_RETURN_IF_ERROR(CheckDataset("validation_dataset", request.validation_dataset(),
-                                        project_id, project, shell_model));
+                                        project_id, project, shell_model,
+                                        datasets::DATASET_ROLE_VALIDATION));
   if (!request.model().empty()) {
     GOALPOST_RETURN_IF_ERROR(CheckModel(request.model(), project_id, project));
   }
@@ -235,6 +244,36 @@ absl::StatusOr<std::vector<std::string>> Orchestrator::MetricNames(const v1::Pro
   return std::vector<std::string>(response.metric_names().begin(), response.metric_names().end());
 }
 
+absl::Status Orchestrator::CheckSubpopulationOnLatestCommit(const std::string& project_id,
+                                                            const v1::Goal& goal) {
+  GOALPOST_ASSIGN_OR_RETURN(std::vector<v1::Commit> latest, catalog_.ListCommits(project_id, 0, 1));
+  if (latest.empty()) return absl::OkStatus();
+  const v1::Commit& commit = latest.front();
+
+  datasets::GetDatasetRequest request;
+  request.set_name(commit.validation_dataset());
+  datasets::GetDatasetResponse response;
+  GOALPOST_RETURN_IF_ERROR(CallWithRetry(
+      retry_, absl::StrCat("GetDataset ", commit.validation_dataset()),
+      [&](grpc::ClientContext& context) {
+        return peers_.datasets->GetDataset(&context, request, &response);
+      }));
+
+  // ValidateGoal has parsed the subpopulation already, so this parse succeeds.
+  GOALPOST_ASSIGN_OR_RETURN(filter::Filter parsed, filter::Parse(goal.subpopulation()));
+  const bool has_probabilities =
+      !commit.model().empty() || response.dataset().spec().probability_columns_size() > 0;
+  absl::StatusOr<filter::CompiledFilter> compiled = filter::CompiledFilter::Compile(
+      parsed, filter::SchemaFromDataset(response.dataset()), has_probabilities);
+  if (!compiled.ok()) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "goal.subpopulation cannot be evaluated on the validation set %s of the latest commit "
+        "%s: %s; name a column that the dataset has",
+        commit.validation_dataset(), commit.name(), compiled.status().message()));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<v1::CreateGoalResponse> Orchestrator::CreateGoal(
     const v1::CreateGoalRequest& request) {
   GOALPOST_ASSIGN_OR_RETURN(std::string project_id, ParseProjectName(request.project(), "project"));
@@ -243,6 +282,7 @@ absl::StatusOr<v1::CreateGoalResponse> Orchestrator::CreateGoal(
   std::vector<std::string> class_names(project.class_names().begin(),
                                        project.class_names().end());
   GOALPOST_ASSIGN_OR_RETURN(v1::Goal goal, ValidateGoal(request.goal(), class_names, metric_names));
+  GOALPOST_RETURN_IF_ERROR(CheckSubpopulationOnLatestCommit(project_id, goal));
 
   const std::string goal_id = NewResourceId();
   goal.set_name(GoalName(project_id, goal_id));

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "goalpost/datasets/v1/datasets.pb.h"
 #include "goalpost/orchestrator/v1/orchestrator.pb.h"
 #include "services/orchestrator/catalog_store.h"
 #include "services/orchestrator/peer_clients.h"
@@ -62,10 +63,16 @@ class Orchestrator {
 
  private:
   // Checks that a dataset named by a commit exists in the project, has the
-  // project's classes and, for a shell model, a prediction column.
+  // expected role and the project's classes and, for a shell model, a
+  // prediction column.
   absl::Status CheckDataset(const std::string& field, const std::string& name,
                             const std::string& project_id, const v1::Project& project,
-                            bool shell_model);
+                            bool shell_model, goalpost::datasets::v1::DatasetRole expected_role);
+  // Checks that a new goal's subpopulation can be evaluated on the
+  // validation set of the project's latest commit (its columns exist and fit
+  // the conditions); OK when the project has no commit yet.
+  absl::Status CheckSubpopulationOnLatestCommit(const std::string& project_id,
+                                                const v1::Goal& goal);
   absl::Status CheckModel(const std::string& name, const std::string& project_id,
                           const v1::Project& project);
   absl::StatusOr<std::vector<std::string>> MetricNames(const v1::Project& project);

@@ -434,6 +434,77 @@ TEST_F(OrchestratorServiceTest, EmptySubpopulationReportsError) {
   EXPECT_THAT(cards.reports(0).error(), HasSubstr("has no rows in the validation set"));
 }
 
+TEST_F(OrchestratorServiceTest, UnknownColumnGoalGetsErrorReportAlone) {
+  const std::string project = CreateProject("unknown-column-goal");
+  v1::CreateGoalResponse good, bad;
+  ASSERT_TRUE(CreateGoal(project, "macro f1", "", "f1[macro]",
+                         v1::THRESHOLD_OPERATOR_GREATER_EQUAL, 0.9, &good).ok());
+  // Without a commit there is no dataset to check the column against, so the
+  // goal is stored; the run must then report it as an error on its own.
+  ASSERT_TRUE(CreateGoal(project, "typo", "agee >= 18", "accuracy",
+                         v1::THRESHOLD_OPERATOR_GREATER, 0.5, &bad).ok());
+  const std::string training =
+      UploadSpamAssassin(project, "training.csv", datasets::DATASET_ROLE_TRAINING);
+  const std::string validation =
+      UploadSpamAssassin(project, "validation.csv", datasets::DATASET_ROLE_VALIDATION);
+  v1::CreateCommitRequest request;
+  request.set_project(project);
+  request.set_training_dataset(training);
+  request.set_validation_dataset(validation);
+  v1::CreateCommitResponse commit;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->CreateCommit(&context, request, &commit).ok());
+  }
+  std::vector<std::string> messages;
+  ASSERT_EQ(WatchToEnd(commit.commit().run(), &messages).state(), v1::RUN_STATE_SUCCEEDED);
+
+  v1::ListGoalReportsRequest list;
+  list.set_commit(commit.commit().name());
+  v1::ListGoalReportsResponse cards;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->ListGoalReports(&context, list, &cards).ok());
+  }
+  ASSERT_EQ(cards.reports_size(), 2);
+  for (const v1::GoalReport& report : cards.reports()) {
+    if (report.goal() == bad.goal().name()) {
+      EXPECT_EQ(report.status(), v1::REPORT_STATUS_ERROR);
+      EXPECT_THAT(report.error(), HasSubstr("agee"));
+      ASSERT_EQ(report.thresholds_size(), 1);
+      EXPECT_FALSE(report.thresholds(0).passed());
+    } else {
+      EXPECT_EQ(report.goal(), good.goal().name());
+      EXPECT_EQ(report.status(), v1::REPORT_STATUS_PASSED);
+    }
+  }
+
+  // Now that the project has a commit, the same typo is rejected up front.
+  v1::CreateGoalResponse rejected;
+  grpc::Status status = CreateGoal(project, "typo again", "agee >= 18", "accuracy",
+                                   v1::THRESHOLD_OPERATOR_GREATER, 0.5, &rejected);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("agee"));
+  EXPECT_THAT(status.error_message(), HasSubstr("goal.subpopulation"));
+}
+
+TEST_F(OrchestratorServiceTest, CommitChecksDatasetRoles) {
+  const std::string project = CreateProject("swapped-roles");
+  const std::string training =
+      UploadSpamAssassin(project, "training.csv", datasets::DATASET_ROLE_TRAINING);
+  const std::string validation =
+      UploadSpamAssassin(project, "validation.csv", datasets::DATASET_ROLE_VALIDATION);
+  v1::CreateCommitRequest request;
+  request.set_project(project);
+  request.set_training_dataset(validation);
+  request.set_validation_dataset(training);
+  v1::CreateCommitResponse response;
+  grpc::ClientContext context;
+  grpc::Status status = stub_->CreateCommit(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), HasSubstr("uploaded as a validation set"));
+}
+
 TEST_F(OrchestratorServiceTest, ShellCommitNeedsPredictionColumns) {
   const std::string project = CreateProject("shell-without-predictions");
   const std::string training = UploadSpamAssassin(project, "training.csv",

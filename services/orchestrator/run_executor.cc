@@ -1,12 +1,15 @@
 #include "services/orchestrator/run_executor.h"
 
 #include <google/protobuf/util/time_util.h>
+#include <spdlog/spdlog.h>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "goalpost/datasets/v1/datasets.pb.h"
 #include "goalpost/inference/v1/inference.pb.h"
+#include "common/filter/filter.h"
+#include "common/logging.h"
 #include "services/orchestrator/goal_judgement.h"
 #include "services/orchestrator/resource_names.h"
 
@@ -46,7 +49,40 @@ absl::StatusOr<const metrics::SubpopulationResult*> FindResult(
   return found->second;
 }
 
+// Returns why `goal`'s subpopulation cannot be evaluated on `dataset` (an
+// unknown column, a condition that does not fit the column's type), or "".
+// Such a goal gets an error report and the run's other goals go on.
+std::string SubpopulationError(const v1::Goal& goal, const datasets::Dataset& dataset,
+                               bool has_probabilities) {
+  absl::StatusOr<filter::Filter> parsed = filter::Parse(goal.subpopulation());
+  if (!parsed.ok()) return std::string(parsed.status().message());
+
+  filter::Schema schema = filter::SchemaFromDataset(dataset);
+  absl::StatusOr<filter::CompiledFilter> compiled =
+      filter::CompiledFilter::Compile(*parsed, schema, has_probabilities);
+  if (!compiled.ok()) {
+    return absl::StrFormat("subpopulation cannot be evaluated on %s: %s", dataset.name(),
+                           compiled.status().message());
+  }
+  return "";
+}
+
 }  // namespace
+
+absl::StatusOr<datasets::Dataset> RunExecutor::GetDataset(const std::string& dataset,
+                                                          const CancelledFn& cancelled) {
+  datasets::GetDatasetRequest request;
+  request.set_name(dataset);
+  datasets::GetDatasetResponse response;
+  absl::Status status = CallWithRetry(
+      retry_, absl::StrCat("GetDataset ", dataset),
+      [&](grpc::ClientContext& context) {
+        return peers_.datasets->GetDataset(&context, request, &response);
+      },
+      cancelled);
+  if (!status.ok()) return status;
+  return response.dataset();
+}
 
 absl::StatusOr<std::string> RunExecutor::ResolvePredictionSet(const v1::Commit& commit,
                                                               const std::string& dataset,
@@ -54,17 +90,9 @@ absl::StatusOr<std::string> RunExecutor::ResolvePredictionSet(const v1::Commit& 
                                                               const CancelledFn& cancelled) {
   if (commit.model().empty()) return std::string();
 
-  datasets::GetDatasetRequest get_request;
-  get_request.set_name(dataset);
-  datasets::GetDatasetResponse get_response;
-  absl::Status status = CallWithRetry(
-      retry_, absl::StrCat("GetDataset ", dataset),
-      [&](grpc::ClientContext& context) {
-        return peers_.datasets->GetDataset(&context, get_request, &get_response);
-      },
-      cancelled);
-  if (!status.ok()) return status;
-  const datasets::DatasetSpec& spec = get_response.dataset().spec();
+  auto stored = GetDataset(dataset, cancelled);
+  if (!stored.ok()) return stored.status();
+  const datasets::DatasetSpec& spec = stored->spec();
   if (!spec.prediction_column().empty() || !spec.probability_columns().empty()) {
     return std::string();
   }
@@ -74,7 +102,7 @@ absl::StatusOr<std::string> RunExecutor::ResolvePredictionSet(const v1::Commit& 
   request.set_model(commit.model());
   request.set_dataset(dataset);
   inference::PredictDatasetResponse response;
-  status = CallWithRetry(
+  absl::Status status = CallWithRetry(
       retry_, absl::StrCat("PredictDataset ", dataset),
       [&](grpc::ClientContext& context) {
         return peers_.inference->PredictDataset(&context, request, &response);
@@ -132,13 +160,42 @@ absl::StatusOr<RunResult> RunExecutor::Execute(const RunRecord& run, const Progr
   evaluation.training_prediction_set = *training_set;
   if (cancelled()) return Cancelled(run);
 
+  // A goal whose subpopulation does not fit the commit's datasets gets an
+  // error report of its own instead of failing the whole run.
+  auto validation_dataset = GetDataset(commit->validation_dataset(), cancelled);
+  if (!validation_dataset.ok()) return validation_dataset.status();
+  auto training_dataset = GetDataset(commit->training_dataset(), cancelled);
+  if (!training_dataset.ok()) return training_dataset.status();
+  const bool validation_has_probabilities =
+      !validation_set->empty() || validation_dataset->spec().probability_columns_size() > 0;
+  const bool training_has_probabilities =
+      !training_set->empty() || training_dataset->spec().probability_columns_size() > 0;
+
+  std::vector<std::pair<std::string, v1::Goal>> evaluable;
+  std::vector<std::pair<std::string, std::string>> unevaluable;
+  for (const auto& [goal_id, goal] : goals) {
+    std::string error =
+        SubpopulationError(goal, *validation_dataset, validation_has_probabilities);
+    if (error.empty()) {
+      error = SubpopulationError(goal, *training_dataset, training_has_probabilities);
+    }
+    if (error.empty()) {
+      evaluable.emplace_back(goal_id, goal);
+    } else {
+      spdlog::info("goal {} of run {} cannot be evaluated: {}", goal.name(),
+                   RunName(run.project_id, run.run_id), error);
+      unevaluable.emplace_back(goal_id, error);
+    }
+  }
+
   progress(absl::StrFormat("evaluating %d goals on the validation set",
-                           static_cast<int>(goals.size())));
-  auto validation = EvaluateSet(commit->validation_dataset(), *validation_set, goals, cancelled);
+                           static_cast<int>(evaluable.size())));
+  auto validation =
+      EvaluateSet(commit->validation_dataset(), *validation_set, evaluable, cancelled);
   if (!validation.ok()) return validation.status();
   progress(absl::StrFormat("evaluating %d goals on the training set",
-                           static_cast<int>(goals.size())));
-  auto training = EvaluateSet(commit->training_dataset(), *training_set, goals, cancelled);
+                           static_cast<int>(evaluable.size())));
+  auto training = EvaluateSet(commit->training_dataset(), *training_set, evaluable, cancelled);
   if (!training.ok()) return training.status();
   if (cancelled()) return Cancelled(run);
 
@@ -153,18 +210,25 @@ absl::StatusOr<RunResult> RunExecutor::Execute(const RunRecord& run, const Progr
   *evaluation.metrics.mutable_training() = **whole_training;
 
   const google::protobuf::Timestamp now = google::protobuf::util::TimeUtil::GetCurrentTime();
-  for (const auto& [goal_id, goal] : goals) {
-    auto on_validation = FindResult(validation_results, goal_id, commit->validation_dataset());
-    if (!on_validation.ok()) return on_validation.status();
-    auto on_training = FindResult(training_results, goal_id, commit->training_dataset());
-    if (!on_training.ok()) return on_training.status();
-
-    v1::GoalReport report = JudgeGoal(goal, **on_validation, **on_training);
+  auto finish_report = [&](const std::string& goal_id, v1::GoalReport report) {
     report.set_name(ReportName(run.project_id, run.commit_id, goal_id));
     report.set_commit(CommitName(run.project_id, run.commit_id));
     report.set_run(RunName(run.project_id, run.run_id));
     *report.mutable_create_time() = now;
     result.reports.push_back(std::move(report));
+  };
+  for (const auto& [goal_id, error] : unevaluable) {
+    for (const auto& [id, goal] : goals) {
+      if (id == goal_id) finish_report(goal_id, ErrorReport(goal, error));
+    }
+  }
+  for (const auto& [goal_id, goal] : evaluable) {
+    auto on_validation = FindResult(validation_results, goal_id, commit->validation_dataset());
+    if (!on_validation.ok()) return on_validation.status();
+    auto on_training = FindResult(training_results, goal_id, commit->training_dataset());
+    if (!on_training.ok()) return on_training.status();
+
+    finish_report(goal_id, JudgeGoal(goal, **on_validation, **on_training));
   }
   return result;
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "goalpost/datasets/v1/datasets.pb.h"
 #include "goalpost/metrics/v1/metrics.pb.h"
 #include "goalpost/orchestrator/v1/orchestrator.pb.h"
 #include "services/orchestrator/catalog_store.h"
@@ -44,6 +45,9 @@ class RunExecutor {
                                                    const std::string& dataset,
                                                    const ProgressFn& progress,
                                                    const CancelledFn& cancelled);
+
+  absl::StatusOr<goalpost::datasets::v1::Dataset> GetDataset(const std::string& dataset,
+                                                             const CancelledFn& cancelled);
 
   // Evaluates the whole set (key kWholeSetKey) and every goal's
   // subpopulation (key: goal id) on one dataset.
