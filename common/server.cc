@@ -97,8 +97,9 @@ absl::Status ServiceHost::Start() {
         "; check that the address is valid and the port is free"));
   }
 
-  // Not ready until the first readiness check passes.
+  // Not ready until the first readiness check passes, but alive.
   server_->GetHealthCheckService()->SetServingStatus(false);
+  server_->GetHealthCheckService()->SetServingStatus(kLivenessHealthName, true);
 
   shutdown_pipe_write.store(state_->pipe_write);
   struct sigaction action = {};
@@ -130,7 +131,7 @@ void ServiceHost::ReadinessLoop() {
       absl::MutexLock lock(&state_->mutex);
       if (state_->stopping) return;
       grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
-      health->SetServingStatus(ready);
+      health->SetServingStatus("", ready);
       for (const std::string& name : state_->health_names) health->SetServingStatus(name, ready);
     }
 

@@ -36,7 +36,11 @@ struct ServerOptions {
 // Health: the overall status ("") and each registered service name report
 // SERVING only while the readiness check passes (for example, while the
 // database and the services this one calls are reachable), NOT_SERVING
-// otherwise.
+// otherwise. The name kLivenessHealthName reports SERVING from Start until
+// shutdown begins, whatever the dependencies, for liveness probes.
+// Health service name that stays SERVING while the process serves.
+inline constexpr char kLivenessHealthName[] = "liveness";
+
 class ServiceHost {
  public:
   explicit ServiceHost(ServerOptions options);

@@ -68,11 +68,14 @@ TEST(ServiceHostTest, HealthFollowsReadinessCheck) {
   std::shared_ptr<grpc::Channel> channel = MakeChannel(host.address());
 
   EXPECT_TRUE(WaitForHealth(*channel, "", /*serving=*/false).ok());
+  // Liveness does not depend on the readiness check.
+  EXPECT_TRUE(CheckPeerHealth(*channel, kLivenessHealthName, absl::Seconds(1)).ok());
   database_up = true;
   EXPECT_TRUE(WaitForHealth(*channel, "", /*serving=*/true).ok());
   EXPECT_TRUE(WaitForHealth(*channel, "goalpost.datasets.v1.DatasetService", true).ok());
   database_up = false;
   EXPECT_TRUE(WaitForHealth(*channel, "goalpost.datasets.v1.DatasetService", false).ok());
+  EXPECT_TRUE(CheckPeerHealth(*channel, kLivenessHealthName, absl::Seconds(1)).ok());
 
   host.Shutdown();
   host.Wait();

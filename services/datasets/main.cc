@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
   }
 
   goalpost::ServiceHost host(server_options);
-  host.AddService(service->get());
+  host.AddService(service->get(), "goalpost.datasets.v1.DatasetService");
   host.SetReadinessCheck([&service] { return (*service)->CheckReadiness(); });
   const absl::Status started = host.Start();
   if (!started.ok()) {

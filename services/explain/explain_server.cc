@@ -40,7 +40,7 @@ absl::StatusOr<std::unique_ptr<ExplainServer>> ExplainServer::Create(
 }
 
 void ExplainServer::AddTo(ServiceHost& host) {
-  host.AddService(service_.get());
+  host.AddService(service_.get(), "goalpost.explain.v1.ExplainService");
   host.SetReadinessCheck([this] { return CheckReadiness(); });
 }
 

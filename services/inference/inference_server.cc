@@ -41,8 +41,8 @@ absl::StatusOr<std::unique_ptr<InferenceServer>> InferenceServer::Create(
 }
 
 void InferenceServer::AddTo(ServiceHost& host) {
-  host.AddService(inference_service_.get());
-  host.AddService(open_inference_service_.get());
+  host.AddService(inference_service_.get(), "goalpost.inference.v1.InferenceService");
+  host.AddService(open_inference_service_.get(), "inference.GRPCInferenceService");
   host.SetReadinessCheck([this] { return CheckReadiness(); });
 }
 

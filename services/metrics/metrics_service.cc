@@ -91,7 +91,7 @@ absl::Status RunMetricsServer(const MetricsServerOptions& options) {
   MetricsService service(&evaluator);
 
   ServiceHost host(options.server);
-  host.AddService(&service);
+  host.AddService(&service, "goalpost.metrics.v1.MetricsService");
   host.SetReadinessCheck([datasets_channel] {
     return CheckPeerHealth(*datasets_channel, "", absl::Seconds(2));
   });

@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
   }
 
   goalpost::ServiceHost host(server_options);
-  host.AddService((*server)->service());
+  host.AddService((*server)->service(), "goalpost.orchestrator.v1.GoalOrchestrator");
   host.SetReadinessCheck([&server] { return (*server)->CheckReadiness(); });
   const absl::Status started = host.Start();
   if (!started.ok()) {

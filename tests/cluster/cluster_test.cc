@@ -24,8 +24,8 @@ namespace {
 using ::testing::IsSupersetOf;
 
 // One service of the cluster: its binary and the gRPC service it serves.
-// NOTE: health is checked for the whole server (""), because the binaries do
-// not register their gRPC service names with the health service.
+// Health is checked for the whole server (""), for each binary's own gRPC
+// service name and for the "liveness" name that Kubernetes probes use.
 struct ServiceSpec {
   std::string name;
   std::string grpc_service;
@@ -127,9 +127,14 @@ TEST_F(ClusterTest, EveryServiceReportsServing) {
     SCOPED_TRACE("goalpost-" + spec.name);
     std::shared_ptr<grpc::Channel> channel = MakeChannel(Address(spec.name));
 
-    grpc::Status call;
-    EXPECT_EQ(HealthStatus(channel, "", &call), grpc::health::v1::HealthCheckResponse::SERVING);
-    EXPECT_TRUE(call.ok()) << call.error_message();
+    for (const std::string& health_name : {std::string(), spec.grpc_service,
+                                           std::string(kLivenessHealthName)}) {
+      SCOPED_TRACE("health name \"" + health_name + "\"");
+      grpc::Status call;
+      EXPECT_EQ(HealthStatus(channel, health_name, &call),
+                grpc::health::v1::HealthCheckResponse::SERVING);
+      EXPECT_TRUE(call.ok()) << call.error_message();
+    }
   }
 }
 
@@ -159,9 +164,13 @@ TEST_F(ClusterTest, DependentsStopServingWithoutDatasets) {
   for (const std::string name : {"inference", "metrics", "explain", "orchestrator"}) {
     SCOPED_TRACE("goalpost-" + name);
     grpc::Status call;
-    EXPECT_EQ(StatusOnceNotServing(MakeChannel(Address(name)), &call),
+    std::shared_ptr<grpc::Channel> channel = MakeChannel(Address(name));
+    EXPECT_EQ(StatusOnceNotServing(channel, &call),
               grpc::health::v1::HealthCheckResponse::NOT_SERVING);
     EXPECT_TRUE(call.ok()) << call.error_message();
+    // Still alive, so a liveness probe does not restart it.
+    EXPECT_EQ(HealthStatus(channel, kLivenessHealthName, &call),
+              grpc::health::v1::HealthCheckResponse::SERVING);
   }
 }
 

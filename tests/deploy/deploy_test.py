@@ -68,9 +68,17 @@ class KustomizeBaseTest(unittest.TestCase):
         for service, (port, _, _) in SERVICES.items():
             with self.subTest(service=service):
                 container = self.container(service)
-                for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+                # Startup and readiness follow the dependencies (the
+                # whole-server status); liveness asks for the "liveness"
+                # name, which stays SERVING while the process runs.
+                expected = {
+                    "startupProbe": {"port": port},
+                    "readinessProbe": {"port": port},
+                    "livenessProbe": {"port": port, "service": "liveness"},
+                }
+                for probe, grpc_probe in expected.items():
                     self.assertIn(probe, container)
-                    self.assertEqual(container[probe].get("grpc"), {"port": port},
+                    self.assertEqual(container[probe].get("grpc"), grpc_probe,
                                      f"{probe} of goalpost-{service}")
                 self.assertEqual(container["ports"], [{"name": "grpc", "containerPort": port}])
 
