@@ -30,22 +30,29 @@ absl::StatusOr<orchestrator::Run> Watch(Context& context, orchestrator::GoalOrch
   request.set_name(run_name);
   auto reader = stub.WatchRun(&client_context, request);
 
+  // Each message carries the run as it was when the message was sent, not
+  // as it was at the event, so only the first line (the current state) and
+  // the last line (the final state) print a state.
   orchestrator::Run last;
   orchestrator::WatchRunResponse event;
+  bool first_message = true;
   while (reader->Read(&event)) {
     last = event.run();
     if (!context.json()) {
-      context.out() << "  " << RunStateWord(last.state());
-      if (!event.message().empty()) context.out() << ": " << event.message();
-      context.out() << std::endl;
+      if (first_message) {
+        context.out() << "  " << RunStateWord(last.state()) << std::endl;
+      } else if (!event.message().empty()) {
+        context.out() << "  " << event.message() << std::endl;
+      }
     }
-    if (Finished(last)) {
-      client_context.TryCancel();
-      break;
-    }
+    first_message = false;
   }
+  // The server ends the stream after the run's final event.
   grpc::Status status = reader->Finish();
-  if (Finished(last)) return last;
+  if (Finished(last)) {
+    if (!context.json()) context.out() << "  " << RunStateWord(last.state()) << std::endl;
+    return last;
+  }
   if (status.error_code() == grpc::StatusCode::NOT_FOUND ||
       status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
     return RpcStatus(status, "watching the run");
