@@ -69,7 +69,7 @@ class KustomizeBaseTest(unittest.TestCase):
             with self.subTest(service=service):
                 container = self.container(service)
                 # Startup and readiness follow the dependencies (the
-                # whole-server status); liveness asks for the "liveness"
+                # whole-server status); liveness requests the "liveness"
                 # name, which stays SERVING while the process runs.
                 expected = {
                     "startupProbe": {"port": port},
