@@ -440,7 +440,7 @@ TEST_F(OrchestratorServiceTest, UnknownColumnGoalGetsErrorReportAlone) {
   ASSERT_TRUE(CreateGoal(project, "macro f1", "", "f1[macro]",
                          v1::THRESHOLD_OPERATOR_GREATER_EQUAL, 0.9, &good).ok());
   // Without a commit there is no dataset to check the column against, so the
-  // goal is stored; the run must then report it as an error on its own.
+  // goal is stored. The run must then report it as an error on its own.
   ASSERT_TRUE(CreateGoal(project, "typo", "agee >= 18", "accuracy",
                          v1::THRESHOLD_OPERATOR_GREATER, 0.5, &bad).ok());
   const std::string training =

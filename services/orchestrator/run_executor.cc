@@ -85,14 +85,13 @@ absl::StatusOr<datasets::Dataset> RunExecutor::GetDataset(const std::string& dat
 }
 
 absl::StatusOr<std::string> RunExecutor::ResolvePredictionSet(const v1::Commit& commit,
-                                                              const std::string& dataset,
+                                                              const datasets::Dataset& stored,
                                                               const ProgressFn& progress,
                                                               const CancelledFn& cancelled) {
   if (commit.model().empty()) return std::string();
 
-  auto stored = GetDataset(dataset, cancelled);
-  if (!stored.ok()) return stored.status();
-  const datasets::DatasetSpec& spec = stored->spec();
+  const std::string& dataset = stored.name();
+  const datasets::DatasetSpec& spec = stored.spec();
   if (!spec.prediction_column().empty() || !spec.probability_columns().empty()) {
     return std::string();
   }
@@ -150,29 +149,33 @@ absl::StatusOr<RunResult> RunExecutor::Execute(const RunRecord& run, const Progr
 
   RunResult result;
   CommitEvaluation& evaluation = result.evaluation;
-  auto validation_set = ResolvePredictionSet(*commit, commit->validation_dataset(), progress,
-                                             cancelled);
+  auto validation_dataset = GetDataset(commit->validation_dataset(), cancelled);
+  if (!validation_dataset.ok()) return validation_dataset.status();
+  auto training_dataset = GetDataset(commit->training_dataset(), cancelled);
+  if (!training_dataset.ok()) return training_dataset.status();
+
+  auto validation_set = ResolvePredictionSet(*commit, *validation_dataset, progress, cancelled);
   if (!validation_set.ok()) return validation_set.status();
   evaluation.validation_prediction_set = *validation_set;
-  auto training_set =
-      ResolvePredictionSet(*commit, commit->training_dataset(), progress, cancelled);
+  auto training_set = ResolvePredictionSet(*commit, *training_dataset, progress, cancelled);
   if (!training_set.ok()) return training_set.status();
   evaluation.training_prediction_set = *training_set;
   if (cancelled()) return Cancelled(run);
 
   // A goal whose subpopulation does not fit the commit's datasets gets an
   // error report of its own instead of failing the whole run.
-  auto validation_dataset = GetDataset(commit->validation_dataset(), cancelled);
-  if (!validation_dataset.ok()) return validation_dataset.status();
-  auto training_dataset = GetDataset(commit->training_dataset(), cancelled);
-  if (!training_dataset.ok()) return training_dataset.status();
   const bool validation_has_probabilities =
       !validation_set->empty() || validation_dataset->spec().probability_columns_size() > 0;
   const bool training_has_probabilities =
       !training_set->empty() || training_dataset->spec().probability_columns_size() > 0;
 
   std::vector<std::pair<std::string, v1::Goal>> evaluable;
-  std::vector<std::pair<std::string, std::string>> unevaluable;
+  struct Unevaluable {
+    std::string goal_id;
+    const v1::Goal* goal;
+    std::string error;
+  };
+  std::vector<Unevaluable> unevaluable;
   for (const auto& [goal_id, goal] : goals) {
     std::string error =
         SubpopulationError(goal, *validation_dataset, validation_has_probabilities);
@@ -184,7 +187,7 @@ absl::StatusOr<RunResult> RunExecutor::Execute(const RunRecord& run, const Progr
     } else {
       spdlog::info("goal {} of run {} cannot be evaluated: {}", goal.name(),
                    RunName(run.project_id, run.run_id), error);
-      unevaluable.emplace_back(goal_id, error);
+      unevaluable.push_back({goal_id, &goal, error});
     }
   }
 
@@ -217,10 +220,8 @@ absl::StatusOr<RunResult> RunExecutor::Execute(const RunRecord& run, const Progr
     *report.mutable_create_time() = now;
     result.reports.push_back(std::move(report));
   };
-  for (const auto& [goal_id, error] : unevaluable) {
-    for (const auto& [id, goal] : goals) {
-      if (id == goal_id) finish_report(goal_id, ErrorReport(goal, error));
-    }
+  for (const Unevaluable& skipped : unevaluable) {
+    finish_report(skipped.goal_id, ErrorReport(*skipped.goal, skipped.error));
   }
   for (const auto& [goal_id, goal] : evaluable) {
     auto on_validation = FindResult(validation_results, goal_id, commit->validation_dataset());

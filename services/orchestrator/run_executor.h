@@ -42,7 +42,7 @@ class RunExecutor {
   // The prediction set to evaluate `dataset` with: "" when the dataset's own
   // prediction columns are used, else the set PredictDataset returns.
   absl::StatusOr<std::string> ResolvePredictionSet(const v1::Commit& commit,
-                                                   const std::string& dataset,
+                                                   const goalpost::datasets::v1::Dataset& stored,
                                                    const ProgressFn& progress,
                                                    const CancelledFn& cancelled);
 
