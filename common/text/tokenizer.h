@@ -1,10 +1,11 @@
 #ifndef GOALPOST_COMMON_TEXT_TOKENIZER_H_
 #define GOALPOST_COMMON_TEXT_TOKENIZER_H_
 
-#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "absl/functional/function_ref.h"
 
 namespace goalpost::text {
 
@@ -26,7 +27,7 @@ std::vector<std::string> Tokenize(std::string_view utf8_text);
 // call. For callers that see every token of millions of rows (the token
 // index).
 void ForEachToken(std::string_view utf8_text,
-                  const std::function<void(std::string_view token)>& on_token);
+                  absl::FunctionRef<void(std::string_view token)> on_token);
 
 }  // namespace goalpost::text
 

@@ -51,6 +51,20 @@ TEST(TokenizerTest, SupplementaryLettersCountAsOneCharacter) {
               ElementsAre("\xF0\x9D\x90\x80\xF0\x9D\x90\x80"));
 }
 
+TEST(TokenizerTest, MixedPieceGivesEachTokenOnce) {
+  // The ASCII tokens before the first non-ASCII byte of a piece come first,
+  // then the rest of the piece as ICU reads it (outputs of scikit-learn 1.2).
+  EXPECT_THAT(Tokenize("Hello,Wörld foo"), ElementsAre("hello", "wörld", "foo"));
+  EXPECT_THAT(Tokenize("abc.DEF-ghé x"), ElementsAre("abc", "def", "ghé"));
+  EXPECT_THAT(Tokenize("ab_cdé İx"), ElementsAre("ab_cdé"));
+  EXPECT_THAT(Tokenize("Mixed-Up_WORDS.Ünd,Ende"),
+              ElementsAre("mixed", "up_words", "ünd", "ende"));
+}
+
+TEST(TokenizerTest, FinalSigmaAfterAsciiInOnePiece) {
+  EXPECT_THAT(Tokenize("AB.ΣΣ,cd"), ElementsAre("ab", "σς", "cd"));
+}
+
 // Runs the reference script and returns one JSON object per row.
 std::vector<nlohmann::json> ReferenceTokens(const std::string& csv_path) {
   const std::string command =
