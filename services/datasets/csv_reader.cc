@@ -2,6 +2,10 @@
 
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "absl/strings/str_cat.h"
 
 namespace goalpost::datasets {
@@ -9,14 +13,32 @@ namespace {
 
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 
+// The scans below read every byte of uploads of gigabytes, so on x86-64
+// they test 16 bytes at a time (SSE2 is part of the architecture) and fall
+// back to a byte loop elsewhere and for the last bytes.
+
 // Returns the index of the first byte at or after `from` that is one of the
 // given characters, or bytes.size().
-size_t FindAny(std::string_view bytes, size_t from, char a, char b, char c, char d) {
+size_t FindAny(std::string_view bytes, size_t from, char a, char b, char c) {
   const char* data = bytes.data();
   const size_t size = bytes.size();
-  for (size_t i = from; i < size; ++i) {
+  size_t i = from;
+#if defined(__SSE2__)
+  const __m128i first = _mm_set1_epi8(a);
+  const __m128i second = _mm_set1_epi8(b);
+  const __m128i third = _mm_set1_epi8(c);
+  for (; i + 16 <= size; i += 16) {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
+    const __m128i found = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(block, first), _mm_cmpeq_epi8(block, second)),
+        _mm_cmpeq_epi8(block, third));
+    const int mask = _mm_movemask_epi8(found);
+    if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+  }
+#endif
+  for (; i < size; ++i) {
     const char x = data[i];
-    if (x == a || x == b || x == c || x == d) return i;
+    if (x == a || x == b || x == c) return i;
   }
   return size;
 }
@@ -24,7 +46,18 @@ size_t FindAny(std::string_view bytes, size_t from, char a, char b, char c, char
 size_t FindQuoteOrLineFeed(std::string_view bytes, size_t from) {
   const char* data = bytes.data();
   const size_t size = bytes.size();
-  for (size_t i = from; i < size; ++i) {
+  size_t i = from;
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i line_feed = _mm_set1_epi8('\n');
+  for (; i + 16 <= size; i += 16) {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
+    const int mask = _mm_movemask_epi8(
+        _mm_or_si128(_mm_cmpeq_epi8(block, quote), _mm_cmpeq_epi8(block, line_feed)));
+    if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+  }
+#endif
+  for (; i < size; ++i) {
     if (data[i] == '"' || data[i] == '\n') return i;
   }
   return size;
@@ -145,7 +178,7 @@ absl::Status CsvReader::Consume(std::string_view bytes, const RecordCallback& on
         state_ = State::kUnquoted;
         [[fallthrough]];
       case State::kUnquoted: {
-        const size_t end = FindAny(bytes, i, delimiter_, '\n', '\r', delimiter_);
+        const size_t end = FindAny(bytes, i, delimiter_, '\n', '\r');
         record_text_.append(bytes.data() + i, end - i);
         i = end;
         if (i == size) break;

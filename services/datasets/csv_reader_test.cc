@@ -177,5 +177,26 @@ TEST(CsvReaderTest, EveryByteBoundaryOfSmallFile) {
   }
 }
 
+// Fields longer than the 16 bytes the scans test at a time, with the byte
+// that ends a run (quote, line feed, delimiter, CR) at every position.
+TEST(CsvReaderTest, SpecialByteAtEveryPositionOfLongFields) {
+  for (size_t position = 0; position < 40; ++position) {
+    const std::string before(position, 'a');
+    const std::string after(40 - position, 'b');
+    const std::string file = "x,y\n\"" + before + "\"\"" + after + "\",u\n\"" + before + "\n" +
+                             after + "\"," + before + "\r" + "\"" + before + "," + after +
+                             "\"," + before + "," + after + "\n";
+    std::vector<ParsedRecord> records;
+    ASSERT_TRUE(ReadSlices({file}, records).ok()) << "position " << position;
+    ASSERT_EQ(records.size(), 4u) << "position " << position;
+    EXPECT_EQ(records[1].fields, (std::vector<std::string>{before + "\"" + after, "u"}));
+    EXPECT_EQ(records[1].line, 2);
+    EXPECT_EQ(records[2].fields, (std::vector<std::string>{before + "\n" + after, before}));
+    EXPECT_EQ(records[2].line, 3);
+    EXPECT_EQ(records[3].fields, (std::vector<std::string>{before + "," + after, before, after}));
+    EXPECT_EQ(records[3].line, 5);
+  }
+}
+
 }  // namespace
 }  // namespace goalpost::datasets

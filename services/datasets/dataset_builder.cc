@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <functional>
 
 #include "absl/strings/str_cat.h"
@@ -30,7 +31,18 @@ int64_t FindInvalidUtf8(std::string_view text) {
   size_t i = 0;
   while (i < size) {
     if (bytes[i] < 0x80) {
-      ++i;
+      // Most text is ASCII: skip 16 bytes at a time while no byte has its
+      // high bit set.
+      constexpr uint64_t kHighBits = 0x8080808080808080ull;
+      while (size - i >= 16) {
+        uint64_t first;
+        uint64_t second;
+        std::memcpy(&first, bytes + i, sizeof(first));
+        std::memcpy(&second, bytes + i + 8, sizeof(second));
+        if (((first | second) & kHighBits) != 0) break;
+        i += 16;
+      }
+      while (i < size && bytes[i] < 0x80) ++i;
       continue;
     }
     size_t length;
