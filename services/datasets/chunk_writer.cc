@@ -110,7 +110,7 @@ absl::Status ChunkWriter::Write(const Job& job) {
     if (layout_.columns[i].role != v1::COLUMN_ROLE_TEXT) continue;
     const ColumnChunk* chunk = &job.chunks[i];
     indexes.emplace_back(static_cast<int32_t>(i), std::async(std::launch::async, [chunk] {
-                           return EncodeTokenBuckets(BuildChunkPostings(*chunk));
+                           return EncodeTokenBuckets(*chunk);
                          }));
   }
 

@@ -8,7 +8,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "services/datasets/column_chunk.h"
 
@@ -18,21 +17,17 @@ namespace goalpost::datasets {
 // chunk is one stored row of the index.
 inline constexpr int kTokenBuckets = 256;
 
-// The postings of one chunk of one text column: for each token (as
-// goalpost::text::Tokenize gives them), the ascending rows of the chunk whose
-// text contains it.
-using ChunkPostings = absl::flat_hash_map<std::string, std::vector<int32_t>>;
-
-// Tokenizes every non-missing row of a string chunk.
-ChunkPostings BuildChunkPostings(const ColumnChunk& text_chunk);
-
 // Returns the bucket of a token: FNV-1a (32-bit) of its bytes modulo
 // kTokenBuckets. Stored data depends on it, so it must never change.
 int TokenBucket(std::string_view token);
 
-// Groups a chunk's postings by bucket and encodes each non-empty bucket as
-// the stored `entries` bytes (see the datasets.token_index table).
-std::vector<std::pair<int, std::string>> EncodeTokenBuckets(const ChunkPostings& postings);
+// Tokenizes every non-missing row of a string chunk (as
+// goalpost::text::ForEachToken gives the tokens) and encodes the chunk's
+// token index: for each non-empty bucket, in ascending order, the stored
+// `entries` bytes (see the datasets.token_index table), whose entries are
+// sorted by token and list the ascending rows of the chunk whose text
+// contains the token.
+std::vector<std::pair<int, std::string>> EncodeTokenBuckets(const ColumnChunk& text_chunk);
 
 // Returns the rows of `token` in one stored bucket, or nullopt when the
 // token is not there. DATA_LOSS when the bytes are malformed.

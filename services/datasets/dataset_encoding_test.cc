@@ -1,0 +1,83 @@
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "common/text/tokenizer.h"
+#include "services/datasets/dataset_builder.h"
+#include "services/datasets/token_index.h"
+
+namespace goalpost::datasets {
+namespace {
+
+namespace v1 = ::goalpost::datasets::v1;
+
+// The ASCII fast path skips 16 bytes at a time: an invalid byte must be
+// found at every position of a long value, and valid multi-byte characters
+// must pass wherever they start.
+TEST(FindInvalidUtf8Test, FindsInvalidByteAtEveryPosition) {
+  for (size_t position = 0; position < 48; ++position) {
+    std::string text(48, 'a');
+    text[position] = '\xFF';
+    EXPECT_EQ(FindInvalidUtf8(text), static_cast<int64_t>(position));
+
+    std::string valid(48, 'a');
+    valid.replace(position, 2, "\xC3\xA9");
+    valid.resize(48);
+    EXPECT_EQ(FindInvalidUtf8(valid), valid.size() > position + 1 ? -1 : static_cast<int64_t>(position));
+  }
+  EXPECT_EQ(FindInvalidUtf8(std::string(40, 'a') + "\xE6\x9D"), 40);
+  EXPECT_EQ(FindInvalidUtf8(std::string(40, 'a') + "\xED\xA0\x80"), 40);
+  EXPECT_EQ(FindInvalidUtf8(std::string(40, 'a') + "\xC0\xAF" + std::string(20, 'a')), 40);
+}
+
+// Every token of every row is found in its bucket with exactly the rows
+// whose text contains it, whatever its length (the table compares short and
+// long tokens differently), and the table grows past its first size.
+TEST(TokenIndexTest, BucketsListEveryTokenWithItsRows) {
+  ColumnChunk chunk(v1::COLUMN_TYPE_STRING);
+  std::map<std::string, std::set<int32_t>> expected;
+  std::mt19937 random(20261204);
+  auto random_token = [&random] {
+    std::string token(2 + random() % 30, 'a');
+    for (char& c : token) c = static_cast<char>('a' + random() % 26);
+    return token;
+  };
+  std::vector<std::string> common_words;
+  for (int i = 0; i < 200; ++i) common_words.push_back(random_token());
+  for (int32_t row = 0; row < 3000; ++row) {
+    std::string text;
+    for (int word = 0; word < 40; ++word) {
+      // Half the words repeat across rows, some within a row too.
+      const std::string token = word % 2 == 0 ? common_words[random() % common_words.size()] : random_token();
+      text += (word % 3 == 0 ? "Caf\xC3\xA9 " : "") + token + (word % 5 == 0 ? " " + token : "") + ", ";
+    }
+    const bool missing = row % 97 == 5;
+    chunk.AddString(missing ? "" : text, missing);
+    if (missing) continue;
+    for (const std::string& token : goalpost::text::Tokenize(text)) expected[token].insert(row);
+  }
+
+  const std::vector<std::pair<int, std::string>> buckets = EncodeTokenBuckets(chunk);
+  std::map<int, std::string> by_bucket(buckets.begin(), buckets.end());
+  ASSERT_EQ(by_bucket.size(), buckets.size());
+  ASSERT_GT(expected.size(), 65536u / 2);
+  for (const auto& [token, rows] : expected) {
+    const auto found = by_bucket.find(TokenBucket(token));
+    ASSERT_NE(found, by_bucket.end()) << token;
+    absl::StatusOr<std::optional<std::vector<int32_t>>> stored = FindTokenRows(found->second, token);
+    ASSERT_TRUE(stored.ok()) << stored.status();
+    ASSERT_TRUE(stored->has_value()) << token;
+    EXPECT_EQ(**stored, std::vector<int32_t>(rows.begin(), rows.end())) << token;
+  }
+  absl::StatusOr<std::optional<std::vector<int32_t>>> absent =
+      FindTokenRows(by_bucket.begin()->second, "nosuchtoken");
+  ASSERT_TRUE(absent.ok());
+  EXPECT_FALSE(absent->has_value());
+}
+
+}  // namespace
+}  // namespace goalpost::datasets
