@@ -51,6 +51,14 @@ absl::StatusOr<ClassProbabilities> PredictTextsInParallel(const ModelRuntime& ru
   });
 }
 
+absl::StatusOr<ClassProbabilities> PredictTextPerturbationsInParallel(
+    const ModelRuntime& runtime, const TextPerturbations& rows, WorkerPool& workers) {
+  if (runtime.input_kind() != InputKind::kText) return runtime.PredictTextPerturbations(rows);
+  return PredictSlices(runtime, rows.row_count(), workers, [&](size_t begin, size_t end) {
+    return runtime.PredictTextPerturbations(rows.Rows(begin, end));
+  });
+}
+
 absl::StatusOr<ClassProbabilities> PredictTabularInParallel(const ModelRuntime& runtime,
                                                             absl::Span<const double> values,
                                                             WorkerPool& workers) {

@@ -15,6 +15,10 @@ namespace goalpost::inference {
 absl::StatusOr<ClassProbabilities> PredictTextsInParallel(const ModelRuntime& runtime,
                                                           absl::Span<const std::string> texts,
                                                           WorkerPool& workers);
+// Rows must have passed ValidateTextPerturbations.
+absl::StatusOr<ClassProbabilities> PredictTextPerturbationsInParallel(
+    const ModelRuntime& runtime, const TextPerturbations& rows, WorkerPool& workers);
+
 absl::StatusOr<ClassProbabilities> PredictTabularInParallel(const ModelRuntime& runtime,
                                                             absl::Span<const double> values,
                                                             WorkerPool& workers);

@@ -24,6 +24,18 @@ absl::StatusOr<v1::PredictResponse> PredictBatch(const HostedModel& model,
       predicted = PredictTextsInParallel(runtime, texts, workers);
     }
       break;
+    case v1::PredictRequest::kTextPerturbations:
+    {
+      const v1::TextPerturbationBatch& batch = request.text_perturbations();
+      const TextPerturbations rows{
+          batch.text(),
+          absl::MakeConstSpan(batch.piece_ends().data(), batch.piece_ends_size()),
+          absl::MakeConstSpan(batch.piece_words().data(), batch.piece_words_size()),
+          batch.word_count(), batch.removed_words()};
+      if (absl::Status status = ValidateTextPerturbations(rows); !status.ok()) return status;
+      predicted = PredictTextPerturbationsInParallel(runtime, rows, workers);
+    }
+      break;
     case v1::PredictRequest::kTabular:
       predicted = PredictTabularInParallel(
           runtime,
@@ -31,7 +43,7 @@ absl::StatusOr<v1::PredictResponse> PredictBatch(const HostedModel& model,
           workers);
       break;
     default:
-      return absl::InvalidArgumentError("the request has no rows; set text or tabular");
+      return absl::InvalidArgumentError("the request has no rows; set text, tabular or text_perturbations");
   }
   if (!predicted.ok()) return predicted.status();
 

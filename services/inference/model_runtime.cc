@@ -1,5 +1,8 @@
 #include "services/inference/model_runtime.h"
 
+#include <string>
+#include <vector>
+
 #include "absl/status/status.h"
 
 namespace goalpost::inference {
@@ -8,6 +11,15 @@ absl::StatusOr<ClassProbabilities> ModelRuntime::PredictTexts(
     absl::Span<const std::string>) const {
   return absl::InvalidArgumentError(
       "this model takes tabular rows, not texts; send a TabularBatch");
+}
+
+absl::StatusOr<ClassProbabilities> ModelRuntime::PredictTextPerturbations(
+    const TextPerturbations& rows) const {
+  if (input_kind() != InputKind::kText) return PredictTexts({});
+  std::vector<std::string> texts;
+  texts.reserve(rows.row_count());
+  for (size_t row = 0; row < rows.row_count(); ++row) texts.push_back(rows.RowText(row));
+  return PredictTexts(texts);
 }
 
 absl::StatusOr<ClassProbabilities> ModelRuntime::PredictTabular(absl::Span<const double>) const {

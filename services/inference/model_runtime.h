@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "services/inference/text_perturbations.h"
 
 namespace goalpost::inference {
 
@@ -37,6 +38,12 @@ class ModelRuntime {
   // Text models only. INVALID_ARGUMENT on a tabular model.
   virtual absl::StatusOr<ClassProbabilities> PredictTexts(
       absl::Span<const std::string> texts) const;
+
+  // Text models only: rows given as a base text with words removed. The
+  // result is that of PredictTexts on every row's text; this default builds
+  // those texts, and a model may compute the same result faster.
+  virtual absl::StatusOr<ClassProbabilities> PredictTextPerturbations(
+      const TextPerturbations& rows) const;
 
   // Tabular models only: `values` holds rows x feature_count() values,
   // row-major, categorical features as codes and NaN for missing values.

@@ -154,26 +154,42 @@ TfidfLogisticRegression::FromParsedJson(const nlohmann::json& artifact,
   return model;
 }
 
+int TfidfLogisticRegression::ColumnOf(std::string_view token) const {
+  auto it = vocabulary_.find(absl::string_view(token.data(), token.size()));
+  return it == vocabulary_.end() ? -1 : it->second;
+}
+
 void TfidfLogisticRegression::PredictText(std::string_view text, double* probabilities) const {
-  // Term counts in ascending column order, as scikit-learn's sorted CSR rows,
-  // so every sum below adds its terms in the same order as scipy does.
   // The buffers are reused across calls on the same thread.
   thread_local std::vector<int> columns;
-  thread_local std::vector<std::pair<int, double>> tfidf;
+  thread_local std::vector<std::pair<int, int>> term_counts;
   columns.clear();
-  tfidf.clear();
+  term_counts.clear();
   text::ForEachToken(text, [this](std::string_view token) {
-    auto it = vocabulary_.find(absl::string_view(token.data(), token.size()));
-    if (it != vocabulary_.end()) columns.push_back(it->second);
+    const int column = ColumnOf(token);
+    if (column >= 0) columns.push_back(column);
   });
+
   std::sort(columns.begin(), columns.end());
   for (size_t i = 0; i < columns.size();) {
     size_t j = i;
     while (j < columns.size() && columns[j] == columns[i]) ++j;
-    double tf = static_cast<double>(j - i);
-    if (sublinear_tf_) tf = std::log(tf) + 1.0;
-    tfidf.emplace_back(columns[i], tf * idf_[columns[i]]);
+    term_counts.emplace_back(columns[i], static_cast<int>(j - i));
     i = j;
+  }
+  PredictTermCounts(term_counts, probabilities);
+}
+
+void TfidfLogisticRegression::PredictTermCounts(absl::Span<const std::pair<int, int>> term_counts,
+                                                double* probabilities) const {
+  // Terms in ascending column order, as scikit-learn's sorted CSR rows, so
+  // every sum below adds its terms in the same order as scipy does.
+  thread_local std::vector<std::pair<int, double>> tfidf;
+  tfidf.clear();
+  for (const auto& [column, count] : term_counts) {
+    double tf = static_cast<double>(count);
+    if (sublinear_tf_) tf = std::log(tf) + 1.0;
+    tfidf.emplace_back(column, tf * idf_[column]);
   }
 
   // L2 normalisation; an empty row stays zero, as sklearn.preprocessing.normalize.

@@ -4,12 +4,14 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "services/inference/model_runtime.h"
 
 namespace goalpost::inference {
@@ -34,10 +36,26 @@ class TfidfLogisticRegression : public ModelRuntime {
   absl::StatusOr<ClassProbabilities> PredictTexts(
       absl::Span<const std::string> texts) const override;
 
+  // Computes each row's terms from the terms of its words, without building
+  // the row's text, when that gives the same counts; see
+  // tfidf_text_perturbations.cc. The probabilities are those of PredictTexts
+  // on the rows' texts, bit for bit.
+  absl::StatusOr<ClassProbabilities> PredictTextPerturbations(
+      const TextPerturbations& rows) const override;
+
   // Writes the class probabilities of one text into probabilities[0..C).
   void PredictText(std::string_view text, double* probabilities) const;
 
  private:
+  // Writes the class probabilities of a row with the given term counts,
+  // (vocabulary column, count) in ascending column order, into
+  // probabilities[0..C).
+  void PredictTermCounts(absl::Span<const std::pair<int, int>> term_counts,
+                         double* probabilities) const;
+
+  // Returns the vocabulary column of a token, or -1 for a token outside it.
+  int ColumnOf(std::string_view token) const;
+
   TfidfLogisticRegression() = default;
 
   static absl::StatusOr<std::unique_ptr<TfidfLogisticRegression>> FromParsedJson(
