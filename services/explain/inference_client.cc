@@ -34,21 +34,37 @@ absl::StatusOr<inference::v1::Model> InferenceClient::GetModel(const std::string
   return response.model();
 }
 
-absl::StatusOr<Eigen::MatrixXd> InferenceClient::PredictTexts(
-    const std::string& model, const std::vector<std::string>& texts) const {
+absl::StatusOr<Eigen::MatrixXd> InferenceClient::PredictTextSamples(
+    const std::string& model, const TextSamples& samples) const {
+  const IndexedString& text = *samples.text;
+  inference::v1::TextPerturbationBatch pieces;
+  pieces.set_text(text.raw_string());
+  for (size_t i = 1; i < text.piece_starts().size(); ++i) {
+    pieces.add_piece_ends(static_cast<int32_t>(text.piece_starts()[i]));
+  }
+  pieces.mutable_piece_words()->Add(text.piece_words().begin(), text.piece_words().end());
+  pieces.set_word_count(text.num_words());
+
+  // Every message carries the text and its pieces, then as many samples as
+  // fit in the batch size (at least one).
+  const size_t bytes_per_sample = samples.bytes_per_sample();
+  const size_t fixed_bytes = pieces.ByteSizeLong();
+  const size_t room = static_cast<size_t>(max_batch_bytes_) > fixed_bytes
+                          ? static_cast<size_t>(max_batch_bytes_) - fixed_bytes
+                          : 0;
+  const int samples_per_batch =
+      static_cast<int>(std::max<size_t>(1, room / bytes_per_sample));
   std::vector<inference::v1::PredictRequest> batches;
-  size_t batch_bytes = 0;
-  for (const std::string& text : texts) {
-    if (batches.empty() || batch_bytes + text.size() > static_cast<size_t>(max_batch_bytes_)) {
-      batches.emplace_back();
-      batches.back().mutable_text();
-      batch_bytes = 0;
-    }
-    batches.back().mutable_text()->add_texts(text);
-    batch_bytes += text.size() + 8;
+  for (int first = 0; first < samples.num_samples; first += samples_per_batch) {
+    const int last = std::min(samples.num_samples, first + samples_per_batch);
+    batches.emplace_back();
+    inference::v1::TextPerturbationBatch* batch = batches.back().mutable_text_perturbations();
+    *batch = pieces;
+    batch->set_removed_words(samples.removed_words.substr(first * bytes_per_sample,
+                                                          (last - first) * bytes_per_sample));
   }
   if (!batches.empty()) batches.front().set_model(model);
-  return Predict(std::move(batches), static_cast<int64_t>(texts.size()));
+  return Predict(std::move(batches), samples.num_samples);
 }
 
 absl::StatusOr<Eigen::MatrixXd> InferenceClient::PredictTabular(const std::string& model,

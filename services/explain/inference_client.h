@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "goalpost/inference/v1/inference.grpc.pb.h"
+#include "services/explain/lime/text_explainer.h"
 
 namespace goalpost::explain {
 
@@ -27,10 +28,12 @@ class InferenceClient {
   // service cannot be reached.
   absl::StatusOr<inference::v1::Model> GetModel(const std::string& name) const;
 
-  // Class probabilities (texts x classes) from one Predict stream of as few
-  // messages as the batch size allows.
-  absl::StatusOr<Eigen::MatrixXd> PredictTexts(const std::string& model,
-                                               const std::vector<std::string>& texts) const;
+  // Class probabilities (samples x classes) of a text explanation's samples,
+  // sent as TextPerturbationBatch messages (the text once per message and a
+  // bitmap per sample) on one Predict stream of as few messages as the batch
+  // size allows.
+  absl::StatusOr<Eigen::MatrixXd> PredictTextSamples(const std::string& model,
+                                                     const TextSamples& samples) const;
 
   // Class probabilities (rows x classes) for rows x features values.
   absl::StatusOr<Eigen::MatrixXd> PredictTabular(const std::string& model,

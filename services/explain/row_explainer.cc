@@ -73,8 +73,8 @@ absl::StatusOr<v1::Explanation> RowExplainer::ExplainText(const ModelContext& co
                                                           const std::string& text,
                                                           const std::string& row_id) const {
   const std::string& model_name = context.model.name();
-  const TextClassifier classifier = [&](const std::vector<std::string>& texts) {
-    return inference_->PredictTexts(model_name, texts);
+  const TextClassifier classifier = [&](const TextSamples& samples) {
+    return inference_->PredictTextSamples(model_name, samples);
   };
   absl::StatusOr<LimeExplanation> explanation =
       explain::ExplainText(text, classifier, context.options);

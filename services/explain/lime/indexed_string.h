@@ -28,6 +28,13 @@ class IndexedString {
   // separators around them kept, as lime's inverse_removing.
   std::string InverseRemoving(const std::vector<int>& word_ids) const;
 
+  // The pieces: piece i is raw_string()[piece_starts()[i],
+  // piece_starts()[i + 1]), and piece_words()[i] is its word id, or -1 for a
+  // separator. piece_starts() has one entry more than piece_words(): the
+  // text's length.
+  const std::vector<size_t>& piece_starts() const { return piece_starts_; }
+  const std::vector<int>& piece_words() const { return piece_words_; }
+
  private:
   std::string raw_;
   // The text cut into word runs and separator runs: piece i is

@@ -12,15 +12,16 @@ namespace {
 
 constexpr double kDefaultTextKernelWidth = 25;
 
-struct TextSamples {
-  // samples x words; 1 where the sample keeps the word.
+// The samples with their interpretable representation: samples x words,
+// 1 where the sample keeps the word.
+struct DrawnSamples {
+  TextSamples samples;
   Eigen::MatrixXd data;
-  std::vector<std::string> texts;
 };
 
 // Draws the samples in the reference package's order: first every sample's
 // count of removed words, then, sample by sample, which words.
-TextSamples DrawSamples(const IndexedString& indexed, int num_samples, uint64_t seed) {
+DrawnSamples DrawSamples(const IndexedString& indexed, int num_samples, uint64_t seed) {
   const int word_count = indexed.num_words();
   Random random(seed);
   std::vector<int> removed_counts(num_samples, 0);
@@ -28,16 +29,20 @@ TextSamples DrawSamples(const IndexedString& indexed, int num_samples, uint64_t 
     removed_counts[i] = static_cast<int>(random.UniformInt(1, word_count));
   }
 
-  TextSamples samples;
-  samples.data = Eigen::MatrixXd::Ones(num_samples, word_count);
-  samples.texts.reserve(num_samples);
-  samples.texts.push_back(indexed.raw_string());
+  DrawnSamples drawn;
+  drawn.samples.text = &indexed;
+  drawn.samples.num_samples = num_samples;
+  const size_t bytes_per_sample = drawn.samples.bytes_per_sample();
+  drawn.samples.removed_words.assign(num_samples * bytes_per_sample, '\0');
+  drawn.data = Eigen::MatrixXd::Ones(num_samples, word_count);
   for (int i = 1; i < num_samples; ++i) {
-    const std::vector<int> removed = random.ChooseWithoutReplacement(word_count, removed_counts[i]);
-    for (int word : removed) samples.data(i, word) = 0;
-    samples.texts.push_back(indexed.InverseRemoving(removed));
+    char* bitmap = &drawn.samples.removed_words[i * bytes_per_sample];
+    for (int word : random.ChooseWithoutReplacement(word_count, removed_counts[i])) {
+      drawn.data(i, word) = 0;
+      bitmap[word / 8] = static_cast<char>(bitmap[word / 8] | (1 << (word % 8)));
+    }
   }
-  return samples;
+  return drawn;
 }
 
 // 100 x cosine distance to the all-ones row. A sample that keeps k of d words
@@ -45,9 +50,10 @@ TextSamples DrawSamples(const IndexedString& indexed, int num_samples, uint64_t 
 // scikit-learn's cosine distance gives for a zero vector.
 Eigen::VectorXd CosineDistances(const Eigen::MatrixXd& data) {
   const double word_count = static_cast<double>(data.cols());
+  const Eigen::VectorXd kept_counts = data.rowwise().sum();
   Eigen::VectorXd distances(data.rows());
   for (Eigen::Index i = 0; i < data.rows(); ++i) {
-    const double kept = data.row(i).sum();
+    const double kept = kept_counts(i);
     const double similarity = kept == 0 ? 0 : kept / std::sqrt(kept * word_count);
     distances(i) = std::clamp(1 - similarity, 0.0, 2.0) * 100;
   }
@@ -55,6 +61,15 @@ Eigen::VectorXd CosineDistances(const Eigen::MatrixXd& data) {
 }
 
 }  // namespace
+
+std::string TextSamples::SampleText(int sample) const {
+  std::vector<int> removed;
+  const char* bitmap = &removed_words[sample * bytes_per_sample()];
+  for (int word = 0; word < text->num_words(); ++word) {
+    if ((static_cast<uint8_t>(bitmap[word / 8]) >> (word % 8)) & 1) removed.push_back(word);
+  }
+  return text->InverseRemoving(removed);
+}
 
 absl::StatusOr<LimeExplanation> ExplainText(std::string_view text, const TextClassifier& classifier,
                                             const LimeOptions& options) {
@@ -66,16 +81,16 @@ absl::StatusOr<LimeExplanation> ExplainText(std::string_view text, const TextCla
         absl::StrCat("text \"", std::string(text.substr(0, 80)), "\" has no words to explain"));
   }
 
-  TextSamples samples = DrawSamples(indexed, options.num_samples, options.seed);
-  absl::StatusOr<Eigen::MatrixXd> probabilities = classifier(samples.texts);
+  const DrawnSamples drawn = DrawSamples(indexed, options.num_samples, options.seed);
+  absl::StatusOr<Eigen::MatrixXd> probabilities = classifier(drawn.samples);
   if (!probabilities.ok()) return probabilities.status();
   absl::StatusOr<int> class_index = ResolveClassIndex(*probabilities, options.num_samples, options);
   if (!class_index.ok()) return class_index.status();
 
   const double kernel_width =
       options.kernel_width > 0 ? options.kernel_width : kDefaultTextKernelWidth;
-  const Eigen::VectorXd weights = KernelWeights(CosineDistances(samples.data), kernel_width);
-  const LocalModel model = FitLocalModel(samples.data, probabilities->col(*class_index), weights,
+  const Eigen::VectorXd weights = KernelWeights(CosineDistances(drawn.data), kernel_width);
+  const LocalModel model = FitLocalModel(drawn.data, probabilities->col(*class_index), weights,
                                          options.num_features, options.feature_selection);
 
   LimeExplanation explanation;

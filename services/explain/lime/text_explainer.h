@@ -10,13 +10,28 @@
 
 #include "absl/status/statusor.h"
 #include "services/explain/lime/explanation.h"
+#include "services/explain/lime/indexed_string.h"
 
 namespace goalpost::explain {
 
-// A text classifier: class probabilities, texts x classes, for a batch of
-// texts. It is called once per explanation with every sample.
-using TextClassifier =
-    std::function<absl::StatusOr<Eigen::MatrixXd>(const std::vector<std::string>& texts)>;
+// The perturbed samples of one text explanation, as the classifier receives
+// them: the indexed text and, per sample, a bitmap of the words the sample
+// removes, bytes_per_sample() bytes each, where bit (w % 8) of byte (w / 8)
+// is set when the sample removes word w. Sample 0 is the text itself.
+struct TextSamples {
+  const IndexedString* text = nullptr;
+  int num_samples = 0;
+  std::string removed_words;
+
+  size_t bytes_per_sample() const { return (static_cast<size_t>(text->num_words()) + 7) / 8; }
+
+  // Returns the text of one sample, as lime's inverse_removing builds it.
+  std::string SampleText(int sample) const;
+};
+
+// A text classifier: class probabilities, samples x classes, for the samples
+// of one explanation. It is called once per explanation with every sample.
+using TextClassifier = std::function<absl::StatusOr<Eigen::MatrixXd>(const TextSamples& samples)>;
 
 // Explains the classifier's prediction for `text` as the reference `lime`
 // package's LimeTextExplainer.explain_instance does with its defaults: the

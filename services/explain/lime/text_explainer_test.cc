@@ -21,7 +21,9 @@ using inference::ModelRuntime;
 const std::vector<std::string> kSpamClasses = {"ham", "spam"};
 
 Eigen::MatrixXd Predict(const ModelRuntime& model, const std::vector<std::string>& texts) {
-  return *testing::TextClassifierOf(model)(texts);
+  absl::StatusOr<inference::ClassProbabilities> result = model.PredictTexts(texts);
+  EXPECT_TRUE(result.ok()) << result.status();
+  return testing::ToMatrix(*result);
 }
 
 std::vector<std::string> TopWords(const std::vector<std::pair<std::string, double>>& features,
@@ -215,8 +217,8 @@ TEST(TextExplainerTest, NoneSelectionKeepsEveryWord) {
 
 class TextExplainerInvalidInputTest : public ::testing::Test {
  protected:
-  static absl::StatusOr<Eigen::MatrixXd> Uniform(const std::vector<std::string>& texts) {
-    return Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(texts.size()), 2, 0.5);
+  static absl::StatusOr<Eigen::MatrixXd> Uniform(const TextSamples& samples) {
+    return Eigen::MatrixXd::Constant(samples.num_samples, 2, 0.5);
   }
 };
 
@@ -250,7 +252,7 @@ TEST_F(TextExplainerInvalidInputTest, UnknownClassIsRejected) {
 }
 
 TEST_F(TextExplainerInvalidInputTest, ClassifierErrorIsPassedOn) {
-  const TextClassifier failing = [](const std::vector<std::string>&) -> absl::StatusOr<Eigen::MatrixXd> {
+  const TextClassifier failing = [](const TextSamples&) -> absl::StatusOr<Eigen::MatrixXd> {
     return absl::UnavailableError("inference is down");
   };
   LimeOptions options;

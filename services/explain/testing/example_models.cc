@@ -18,16 +18,6 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return content.str();
 }
 
-Eigen::MatrixXd ToMatrix(const inference::ClassProbabilities& result) {
-  Eigen::MatrixXd matrix(static_cast<Eigen::Index>(result.row_count()), result.class_count);
-  for (Eigen::Index i = 0; i < matrix.rows(); ++i) {
-    for (Eigen::Index j = 0; j < matrix.cols(); ++j) {
-      matrix(i, j) = result.probabilities[i * result.class_count + j];
-    }
-  }
-  return matrix;
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<inference::ModelRuntime>> LoadSpamModel() {
@@ -49,9 +39,25 @@ absl::StatusOr<std::unique_ptr<inference::ModelRuntime>> LoadCreditModel(
   return std::unique_ptr<inference::ModelRuntime>(std::move(*model));
 }
 
+Eigen::MatrixXd ToMatrix(const inference::ClassProbabilities& result) {
+  Eigen::MatrixXd matrix(static_cast<Eigen::Index>(result.row_count()), result.class_count);
+  for (Eigen::Index i = 0; i < matrix.rows(); ++i) {
+    for (Eigen::Index j = 0; j < matrix.cols(); ++j) {
+      matrix(i, j) = result.probabilities[i * result.class_count + j];
+    }
+  }
+  return matrix;
+}
+
 TextClassifier TextClassifierOf(const inference::ModelRuntime& model) {
-  return [&model](const std::vector<std::string>& texts) -> absl::StatusOr<Eigen::MatrixXd> {
-    absl::StatusOr<inference::ClassProbabilities> result = model.PredictTexts(texts);
+  return [&model](const TextSamples& samples) -> absl::StatusOr<Eigen::MatrixXd> {
+    const IndexedString& text = *samples.text;
+    const std::vector<int32_t> piece_ends(text.piece_starts().begin() + 1,
+                                          text.piece_starts().end());
+    const std::vector<int32_t> piece_words(text.piece_words().begin(), text.piece_words().end());
+    const inference::TextPerturbations rows{text.raw_string(), piece_ends, piece_words,
+                                            text.num_words(), samples.removed_words};
+    absl::StatusOr<inference::ClassProbabilities> result = model.PredictTextPerturbations(rows);
     if (!result.ok()) return result.status();
     return ToMatrix(*result);
   };

@@ -25,6 +25,9 @@ absl::StatusOr<std::unique_ptr<inference::ModelRuntime>> LoadSpamModel();
 absl::StatusOr<std::unique_ptr<inference::ModelRuntime>> LoadCreditModel(
     const std::vector<TabularFeature>& features);
 
+// Returns a runtime's probabilities as a rows x classes matrix.
+Eigen::MatrixXd ToMatrix(const inference::ClassProbabilities& result);
+
 // Batch callbacks over a runtime; the runtime must outlive them.
 TextClassifier TextClassifierOf(const inference::ModelRuntime& model);
 TabularClassifier TabularClassifierOf(const inference::ModelRuntime& model);
