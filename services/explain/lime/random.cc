@@ -34,14 +34,22 @@ double Random::UniformDouble() {
 }
 
 std::vector<int> Random::ChooseWithoutReplacement(int population, int count) {
-  std::vector<int> pool(population);
-  std::iota(pool.begin(), pool.end(), 0);
+  if (pool_.size() < static_cast<size_t>(population)) {
+    const size_t old_size = pool_.size();
+    pool_.resize(population);
+    std::iota(pool_.begin() + old_size, pool_.end(), static_cast<int>(old_size));
+  }
+
+  std::vector<int> chosen(count);
+  std::vector<int> partners(count);
   for (int i = 0; i < count; ++i) {
     const int j = i + static_cast<int>(UniformIndex(population - i));
-    std::swap(pool[i], pool[j]);
+    std::swap(pool_[i], pool_[j]);
+    chosen[i] = pool_[i];
+    partners[i] = j;
   }
-  pool.resize(count);
-  return pool;
+  for (int i = count - 1; i >= 0; --i) std::swap(pool_[i], pool_[partners[i]]);
+  return chosen;
 }
 
 int Random::ChooseWeighted(const std::vector<double>& cumulative) {

@@ -41,6 +41,9 @@ class Random {
 
  private:
   std::mt19937_64 engine_;
+  // The identity permutation between calls of ChooseWithoutReplacement,
+  // which undoes its swaps so that a call costs O(count), not O(population).
+  std::vector<int> pool_;
 };
 
 // The standard normal distribution function and its inverse.

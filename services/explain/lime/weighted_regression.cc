@@ -1,8 +1,109 @@
 #include "services/explain/lime/weighted_regression.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <numeric>
+#include <optional>
+#include <vector>
 
 namespace goalpost::explain {
+
+namespace {
+
+// Samples with one weight, as a range of positions in a sample order.
+struct WeightGroup {
+  double weight = 0;
+  size_t begin = 0;
+  size_t end = 0;
+};
+
+// Sorts the samples by weight and returns the runs of equal weight.
+std::vector<WeightGroup> GroupByWeight(const Eigen::VectorXd& weights, std::vector<Eigen::Index>& order) {
+  order.resize(static_cast<size_t>(weights.size()));
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](Eigen::Index a, Eigen::Index b) { return weights(a) < weights(b); });
+  std::vector<WeightGroup> groups;
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (groups.empty() || weights(order[i]) != groups.back().weight) {
+      if (!groups.empty()) groups.back().end = i;
+      groups.push_back({weights(order[i]), i, i});
+    }
+  }
+  if (!groups.empty()) groups.back().end = order.size();
+  return groups;
+}
+
+// Returns sum over w of weights[w] * popcount(a[w] & b[w]). The popcnt clone
+// is picked at load time on processors that have the instruction (x86-64
+// since 2008). Elsewhere the default clone counts bits in software.
+__attribute__((target_clones("popcnt", "default"))) double WeightedCommonBits(
+    const uint64_t* a, const uint64_t* b, const double* weights, size_t words) {
+  // Four partial sums keep the additions from waiting on each other.
+  double sums[4] = {0, 0, 0, 0};
+  size_t w = 0;
+  for (; w + 4 <= words; w += 4) {
+    for (size_t lane = 0; lane < 4; ++lane) {
+      sums[lane] += weights[w + lane] * __builtin_popcountll(a[w + lane] & b[w + lane]);
+    }
+  }
+  for (; w < words; ++w) sums[0] += weights[w] * __builtin_popcountll(a[w] & b[w]);
+  return (sums[0] + sums[1]) + (sums[2] + sums[3]);
+}
+
+// Returns X' W X for data of zeros and ones whose weights take few distinct
+// values, or nullopt for other data. Within a group of equal weight, a
+// popcount of the AND of two columns' bitsets counts the samples that have
+// both columns. A pair of columns then costs one word per 64 samples of a
+// group instead of a multiply-add per sample. LIME's text
+// samples are such data: 0/1 word presence, and a weight that depends only
+// on how many words the sample keeps.
+std::optional<Eigen::MatrixXd> BinaryWeightedGram(const Eigen::MatrixXd& data,
+                                                  const Eigen::VectorXd& weights) {
+  std::vector<Eigen::Index> order;
+  const std::vector<WeightGroup> groups = GroupByWeight(weights, order);
+  // Each group starts a new word, so a bitset word may be mostly empty. Past
+  // about one group per 10 samples (an estimate) the dense product is cheaper.
+  if (groups.size() * 10 > order.size()) return std::nullopt;
+
+  // Word w of every column belongs to one group: word_weights[w].
+  std::vector<double> word_weights;
+  std::vector<size_t> group_first_word;
+  for (const WeightGroup& group : groups) {
+    group_first_word.push_back(word_weights.size());
+    word_weights.resize(word_weights.size() + (group.end - group.begin + 63) / 64, group.weight);
+  }
+  const size_t words = word_weights.size();
+  const Eigen::Index columns = data.cols();
+  std::vector<uint64_t> bits(static_cast<size_t>(columns) * words, 0);
+  for (Eigen::Index column = 0; column < columns; ++column) {
+    uint64_t* column_bits = &bits[static_cast<size_t>(column) * words];
+    for (size_t g = 0; g < groups.size(); ++g) {
+      for (size_t i = groups[g].begin; i < groups[g].end; ++i) {
+        const double value = data(order[i], column);
+        if (value == 0.0) continue;
+        if (value != 1.0) return std::nullopt;
+        const size_t position = i - groups[g].begin;
+        column_bits[group_first_word[g] + position / 64] |= uint64_t{1} << (position % 64);
+      }
+    }
+  }
+
+  Eigen::MatrixXd gram(columns, columns);
+  for (Eigen::Index i = 0; i < columns; ++i) {
+    const uint64_t* a = &bits[static_cast<size_t>(i) * words];
+    for (Eigen::Index j = 0; j <= i; ++j) {
+      const uint64_t* b = &bits[static_cast<size_t>(j) * words];
+      const double sum = WeightedCommonBits(a, b, word_weights.data(), words);
+      gram(i, j) = sum;
+      gram(j, i) = sum;
+    }
+  }
+  return gram;
+}
+
+}  // namespace
 
 WeightedRegression::WeightedRegression(const Eigen::MatrixXd& data,
                                        const Eigen::VectorXd& labels,
@@ -10,21 +111,28 @@ WeightedRegression::WeightedRegression(const Eigen::MatrixXd& data,
   const double weight_sum = weights.sum();
   means_ = data.transpose() * weights / weight_sum;
   label_mean_ = labels.dot(weights) / weight_sum;
+  const Eigen::VectorXd centered_labels = labels.array() - label_mean_;
+  const Eigen::VectorXd weighted_labels = weights.array() * centered_labels.array();
+  label_sum_of_squares_ = weighted_labels.dot(centered_labels);
+
+  // Xc' W Xc = X' W X - s m m', with s the weight sum and m the weighted
+  // means; Xc' W yc = X' W yc because the weighted yc sum to zero.
+  if (std::optional<Eigen::MatrixXd> gram = BinaryWeightedGram(data, weights)) {
+    gram_ = *std::move(gram) - weight_sum * means_ * means_.transpose();
+    cross_ = data.transpose() * weighted_labels;
+    return;
+  }
 
   // Scaling the centred rows by sqrt(w) turns the weighted sums into plain
   // products, and only the lower triangle of the Gram matrix is computed.
   const Eigen::VectorXd root_weights = weights.cwiseSqrt();
   const Eigen::MatrixXd centered =
       (data.rowwise() - means_.transpose()).array().colwise() * root_weights.array();
-  const Eigen::VectorXd centered_labels =
-      (labels.array() - label_mean_) * root_weights.array();
-
   const Eigen::Index columns = data.cols();
   Eigen::MatrixXd lower = Eigen::MatrixXd::Zero(columns, columns);
   lower.selfadjointView<Eigen::Lower>().rankUpdate(centered.transpose());
   gram_ = lower.selfadjointView<Eigen::Lower>();
-  cross_ = centered.transpose() * centered_labels;
-  label_sum_of_squares_ = centered_labels.squaredNorm();
+  cross_ = centered.transpose() * (centered_labels.array() * root_weights.array()).matrix();
 }
 
 RidgeFit WeightedRegression::Fit(const std::vector<int>& columns, double alpha) const {

@@ -32,6 +32,30 @@ TEST_F(WeightedRegressionTest, MatchesScikitLearnRidgeWithAlphaOne) {
   EXPECT_NEAR(regression.Score(columns, fit), 0.7052161930190962, 1e-12);
 }
 
+// The data repeated 20 times has 6 distinct weights for 120 samples, so the
+// Gram matrix is counted with bitsets. Repeating every sample 20 times scales
+// X'WX and X'Wy by 20, so alpha 20 gives the same fit as alpha 1 once.
+TEST_F(WeightedRegressionTest, RepeatedBinarySamplesMatchScikitLearn) {
+  const int copies = 20;
+  Eigen::MatrixXd data(6 * copies, 3);
+  Eigen::VectorXd labels(6 * copies);
+  Eigen::VectorXd weights(6 * copies);
+  for (int copy = 0; copy < copies; ++copy) {
+    data.middleRows(copy * 6, 6) = data_;
+    labels.segment(copy * 6, 6) = labels_;
+    weights.segment(copy * 6, 6) = weights_;
+  }
+  const WeightedRegression regression(data, labels, weights);
+  const std::vector<int> columns = {0, 1, 2};
+  const RidgeFit fit = regression.Fit(columns, 1.0 * copies);
+
+  EXPECT_NEAR(fit.coefficients(0), 0.21394216738072167, 1e-12);
+  EXPECT_NEAR(fit.coefficients(1), 0.10109559776327619, 1e-12);
+  EXPECT_NEAR(fit.coefficients(2), -0.011979197067510317, 1e-12);
+  EXPECT_NEAR(fit.intercept, 0.4374143425829724, 1e-12);
+  EXPECT_NEAR(regression.Score(columns, fit), 0.7052161930190962, 1e-12);
+}
+
 TEST_F(WeightedRegressionTest, MatchesScikitLearnRidgeWithSmallAlpha) {
   const WeightedRegression regression(data_, labels_, weights_);
   const std::vector<int> columns = {0, 1, 2};
