@@ -18,6 +18,9 @@ using nlohmann::json;
 
 constexpr char kDefaultTokenPattern[] = R"((?u)\b\w\w+\b)";
 
+// Term counts below this have their term frequency looked up, not computed.
+constexpr int kTabulatedCounts = 256;
+
 absl::Status Invalid(absl::string_view what) {
   return absl::InvalidArgumentError(
       absl::StrCat("invalid tfidf_logistic_regression artifact: ", what));
@@ -103,6 +106,9 @@ TfidfLogisticRegression::FromParsedJson(const nlohmann::json& artifact,
   if (!classes.ok()) return classes.status();
   model->classes_ = std::move(*classes);
   model->sublinear_tf_ = artifact.value("sublinear_tf", false);
+  for (int count = 0; count < kTabulatedCounts; ++count) {
+    model->term_frequencies_.push_back(model->TermFrequency(count));
+  }
   const json norm = artifact.contains("norm") ? artifact["norm"] : json("l2");
   if (norm.is_null() || norm == "none") {
     model->l2_norm_ = false;
@@ -154,6 +160,11 @@ TfidfLogisticRegression::FromParsedJson(const nlohmann::json& artifact,
   return model;
 }
 
+double TfidfLogisticRegression::TermFrequency(int count) const {
+  const double tf = static_cast<double>(count);
+  return sublinear_tf_ ? std::log(tf) + 1.0 : tf;
+}
+
 int TfidfLogisticRegression::ColumnOf(std::string_view token) const {
   auto it = vocabulary_.find(absl::string_view(token.data(), token.size()));
   return it == vocabulary_.end() ? -1 : it->second;
@@ -187,8 +198,9 @@ void TfidfLogisticRegression::PredictTermCounts(absl::Span<const std::pair<int, 
   thread_local std::vector<std::pair<int, double>> tfidf;
   tfidf.clear();
   for (const auto& [column, count] : term_counts) {
-    double tf = static_cast<double>(count);
-    if (sublinear_tf_) tf = std::log(tf) + 1.0;
+    const double tf = static_cast<size_t>(count) < term_frequencies_.size()
+                          ? term_frequencies_[count]
+                          : TermFrequency(count);
     tfidf.emplace_back(column, tf * idf_[column]);
   }
 
@@ -204,7 +216,8 @@ void TfidfLogisticRegression::PredictTermCounts(absl::Span<const std::pair<int, 
 
   const size_t rows = intercept_.size();
   const size_t vocabulary_size = idf_.size();
-  std::vector<double> scores(rows, 0.0);
+  thread_local std::vector<double> scores;
+  scores.assign(rows, 0.0);
   for (size_t row = 0; row < rows; ++row) {
     const double* coef = &coef_[row * vocabulary_size];
     double sum = 0.0;

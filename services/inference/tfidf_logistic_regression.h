@@ -56,6 +56,10 @@ class TfidfLogisticRegression : public ModelRuntime {
   // Returns the vocabulary column of a token, or -1 for a token outside it.
   int ColumnOf(std::string_view token) const;
 
+  // Returns the term frequency of a token that occurs `count` times: the
+  // count, or 1 + log(count) with sublinear_tf.
+  double TermFrequency(int count) const;
+
   TfidfLogisticRegression() = default;
 
   static absl::StatusOr<std::unique_ptr<TfidfLogisticRegression>> FromParsedJson(
@@ -68,6 +72,8 @@ class TfidfLogisticRegression : public ModelRuntime {
   std::vector<double> coef_;
   std::vector<double> intercept_;
   bool sublinear_tf_ = false;
+  // TermFrequency(count) for small counts, computed once at load.
+  std::vector<double> term_frequencies_;
   bool l2_norm_ = true;
 };
 

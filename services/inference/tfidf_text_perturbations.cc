@@ -80,15 +80,32 @@ absl::StatusOr<ClassProbabilities> TfidfLogisticRegression::PredictTextPerturbat
   result.class_count = class_count();
   result.probabilities.resize(rows.row_count() * classes);
 
+  // The words' terms in one array: word w's are [term_begin[w], term_begin[w + 1]).
+  std::vector<std::pair<int, int>> terms;
+  std::vector<size_t> term_begin = {0};
+  for (const auto& word_terms : words->terms) {
+    terms.insert(terms.end(), word_terms.begin(), word_terms.end());
+    term_begin.push_back(terms.size());
+  }
+
   // Counts per entry of words->columns, summed over the row's kept words,
   // then passed on in ascending column order as PredictText does.
+  const size_t bytes_per_row = TextPerturbations::BytesPerRow(rows.word_count);
   std::vector<int> counts(words->columns.size());
   std::vector<std::pair<int, int>> term_counts;
   for (size_t row = 0; row < rows.row_count(); ++row) {
     std::fill(counts.begin(), counts.end(), 0);
-    for (int32_t word = 0; word < rows.word_count; ++word) {
-      if (rows.Removes(row, word)) continue;
-      for (const auto& [local, count] : words->terms[word]) counts[local] += count;
+    const char* removed = rows.removed_words.data() + row * bytes_per_row;
+    for (size_t byte = 0; byte < bytes_per_row; ++byte) {
+      unsigned kept = ~static_cast<unsigned>(static_cast<uint8_t>(removed[byte])) & 0xFFu;
+      while (kept != 0) {
+        const size_t word = byte * 8 + static_cast<size_t>(__builtin_ctz(kept));
+        kept &= kept - 1;
+        if (word >= static_cast<size_t>(rows.word_count)) break;
+        for (size_t t = term_begin[word]; t < term_begin[word + 1]; ++t) {
+          counts[terms[t].first] += terms[t].second;
+        }
+      }
     }
 
     term_counts.clear();
