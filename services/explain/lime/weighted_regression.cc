@@ -35,21 +35,24 @@ std::vector<WeightGroup> GroupByWeight(const Eigen::VectorXd& weights, std::vect
   return groups;
 }
 
-// Returns sum over w of weights[w] * popcount(a[w] & b[w]). The popcnt clone
-// is picked at load time on processors that have the instruction (x86-64
-// since 2008). Elsewhere the default clone counts bits in software.
-__attribute__((target_clones("popcnt", "default"))) double WeightedCommonBits(
-    const uint64_t* a, const uint64_t* b, const double* weights, size_t words) {
-  // Four partial sums keep the additions from waiting on each other.
-  double sums[4] = {0, 0, 0, 0};
-  size_t w = 0;
-  for (; w + 4 <= words; w += 4) {
-    for (size_t lane = 0; lane < 4; ++lane) {
-      sums[lane] += weights[w + lane] * __builtin_popcountll(a[w + lane] & b[w + lane]);
+// Adds weights[w] * popcount(bits[w][i] & bits[w][j]) over every word w to
+// gram(j, i) for j <= i, where bits is word-major (words x columns) and gram
+// column-major (columns x columns). Along j the additions go to different
+// entries, so none waits on another. The popcnt clone is picked at load time
+// on processors that have the instruction (x86-64 since 2008). Elsewhere the
+// default clone counts bits in software.
+__attribute__((target_clones("popcnt", "default"))) void AddWeightedCommonBits(
+    const uint64_t* bits, const double* weights, size_t words, size_t columns, double* gram) {
+  for (size_t w = 0; w < words; ++w) {
+    const uint64_t* word_bits = bits + w * columns;
+    const double weight = weights[w];
+    for (size_t i = 0; i < columns; ++i) {
+      const uint64_t a = word_bits[i];
+      if (a == 0) continue;
+      double* column = gram + i * columns;
+      for (size_t j = 0; j <= i; ++j) column[j] += weight * __builtin_popcountll(a & word_bits[j]);
     }
   }
-  for (; w < words; ++w) sums[0] += weights[w] * __builtin_popcountll(a[w] & b[w]);
-  return (sums[0] + sums[1]) + (sums[2] + sums[3]);
 }
 
 // Returns X' W X for data of zeros and ones whose weights take few distinct
@@ -78,29 +81,22 @@ std::optional<Eigen::MatrixXd> BinaryWeightedGram(const Eigen::MatrixXd& data,
   const Eigen::Index columns = data.cols();
   std::vector<uint64_t> bits(static_cast<size_t>(columns) * words, 0);
   for (Eigen::Index column = 0; column < columns; ++column) {
-    uint64_t* column_bits = &bits[static_cast<size_t>(column) * words];
     for (size_t g = 0; g < groups.size(); ++g) {
       for (size_t i = groups[g].begin; i < groups[g].end; ++i) {
         const double value = data(order[i], column);
         if (value == 0.0) continue;
         if (value != 1.0) return std::nullopt;
         const size_t position = i - groups[g].begin;
-        column_bits[group_first_word[g] + position / 64] |= uint64_t{1} << (position % 64);
+        const size_t word = group_first_word[g] + position / 64;
+        bits[word * columns + column] |= uint64_t{1} << (position % 64);
       }
     }
   }
 
-  Eigen::MatrixXd gram(columns, columns);
-  for (Eigen::Index i = 0; i < columns; ++i) {
-    const uint64_t* a = &bits[static_cast<size_t>(i) * words];
-    for (Eigen::Index j = 0; j <= i; ++j) {
-      const uint64_t* b = &bits[static_cast<size_t>(j) * words];
-      const double sum = WeightedCommonBits(a, b, word_weights.data(), words);
-      gram(i, j) = sum;
-      gram(j, i) = sum;
-    }
-  }
-  return gram;
+  Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(columns, columns);
+  AddWeightedCommonBits(bits.data(), word_weights.data(), words, static_cast<size_t>(columns),
+                        gram.data());
+  return gram.selfadjointView<Eigen::Upper>();
 }
 
 }  // namespace
