@@ -35,26 +35,33 @@ void ChunkWriter::Start(const DatasetLayout& layout) {
   std::vector<std::string> class_names(spec_.class_names().begin(), spec_.class_names().end());
   for (const StoredColumn& column : layout_.columns) {
     statistics_.emplace_back(column.role, column.type, class_names);
+    indexers_.push_back(column.role == v1::COLUMN_ROLE_TEXT ? std::make_unique<TokenIndexBuilder>()
+                                                             : nullptr);
   }
   thread_ = std::thread(&ChunkWriter::Run, this);
 }
 
 absl::Status ChunkWriter::Submit(int32_t chunk_index, int64_t row_offset,
                                  std::vector<ColumnChunk>& chunks) {
-  // The next chunk's buffers are sized like this one's, so they do not grow
-  // by doubling to up to twice the size they need.
-  std::vector<ColumnChunk> empty;
-  for (const ColumnChunk& chunk : chunks) {
-    ColumnChunk& next = empty.emplace_back(chunk.type);
-    next.string_data.reserve(chunk.string_data.size() + chunk.string_data.size() / 8);
-    next.string_ends.reserve(chunk.string_ends.size());
-    next.doubles.reserve(chunk.doubles.size());
-    next.class_indices.reserve(chunk.class_indices.size());
-  }
-
   std::unique_lock<std::mutex> lock(mutex_);
   changed_.wait(lock, [this] { return queue_.size() < kMaxQueuedChunks || !error_.ok(); });
   if (!error_.ok()) return error_;
+  std::vector<ColumnChunk> empty;
+  if (!spare_.empty()) {
+    // Buffers already faulted in and sized by an earlier chunk.
+    empty = std::move(spare_.back());
+    spare_.pop_back();
+  } else {
+    // The next chunk's buffers are sized like this one's, so they do not
+    // grow by doubling to up to twice the size they need.
+    for (const ColumnChunk& chunk : chunks) {
+      ColumnChunk& next = empty.emplace_back(chunk.type);
+      next.string_data.reserve(chunk.string_data.size() + chunk.string_data.size() / 8);
+      next.string_ends.reserve(chunk.string_ends.size());
+      next.doubles.reserve(chunk.doubles.size());
+      next.class_indices.reserve(chunk.class_indices.size());
+    }
+  }
   queue_.push_back(Job{chunk_index, row_offset, std::move(chunks)});
   chunks = std::move(empty);
   lock.unlock();
@@ -92,9 +99,11 @@ void ChunkWriter::Run() {
       status = StatusFromException(error);
     }
 
+    for (ColumnChunk& chunk : job.chunks) chunk.Clear();
     lock.lock();
     busy_ = false;
     if (!status.ok() && error_.ok()) error_ = status;
+    if (status.ok()) spare_.push_back(std::move(job.chunks));
     const bool failed = !error_.ok();
     lock.unlock();
     changed_.notify_all();
@@ -109,8 +118,9 @@ absl::Status ChunkWriter::Write(const Job& job) {
   for (size_t i = 0; i < layout_.columns.size(); ++i) {
     if (layout_.columns[i].role != v1::COLUMN_ROLE_TEXT) continue;
     const ColumnChunk* chunk = &job.chunks[i];
-    indexes.emplace_back(static_cast<int32_t>(i), std::async(std::launch::async, [chunk] {
-                           return EncodeTokenBuckets(*chunk);
+    TokenIndexBuilder* indexer = indexers_[i].get();
+    indexes.emplace_back(static_cast<int32_t>(i), std::async(std::launch::async, [chunk, indexer] {
+                           return indexer->Encode(*chunk);
                          }));
   }
 
@@ -118,10 +128,10 @@ absl::Status ChunkWriter::Write(const Job& job) {
     const ColumnChunk& chunk = job.chunks[i];
     const auto column_index = static_cast<int32_t>(i);
     statistics_[i].Add(chunk);
-    const EncodedChunk encoded = EncodeChunk(chunk);
+    encoder_.Encode(chunk, encoded_);
     store::InsertChunk(transaction_, dataset_id_, column_index, job.chunk_index, job.row_offset,
-                       chunk.row_count(), encoded);
-    stored_bytes_ += static_cast<int64_t>(encoded.data.size());
+                       chunk.row_count(), encoded_);
+    stored_bytes_ += static_cast<int64_t>(encoded_.data.size());
   }
 
   for (auto& [column_index, index] : indexes) {

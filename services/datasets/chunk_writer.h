@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -16,6 +17,7 @@
 #include "services/datasets/column_chunk.h"
 #include "services/datasets/column_statistics.h"
 #include "services/datasets/dataset_layout.h"
+#include "services/datasets/token_index.h"
 
 namespace goalpost::datasets {
 
@@ -23,7 +25,8 @@ namespace goalpost::datasets {
 // thread of its own: while it compresses, indexes and inserts one chunk,
 // the upload thread parses and validates the next. At most one chunk waits
 // in its queue, so an upload keeps a few chunks in memory whatever the file
-// size. It also accumulates the column statistics.
+// size, and the buffers of written chunks go back to the upload thread to be
+// filled again. It also accumulates the column statistics.
 class ChunkWriter {
  public:
   // `transaction` must outlive the writer and must not be used by anyone
@@ -37,7 +40,8 @@ class ChunkWriter {
   void Start(const DatasetLayout& layout);
 
   // Queues one chunk of every column, in layout order, and leaves `chunks`
-  // empty with the same column types for reuse. Blocks while the queue is
+  // empty with the same column types for reuse (the buffers of a chunk
+  // already written when there is one). Blocks while the queue is
   // full. Returns the writer's first error, if any.
   absl::Status Submit(int32_t chunk_index, int64_t row_offset, std::vector<ColumnChunk>& chunks);
 
@@ -65,10 +69,16 @@ class ChunkWriter {
   DatasetLayout layout_;
   std::vector<ColumnStatisticsBuilder> statistics_;
   int64_t stored_bytes_ = 0;
+  // Used by the writer thread only; they keep their memory between chunks.
+  ChunkEncoder encoder_;
+  EncodedChunk encoded_;
+  std::vector<std::unique_ptr<TokenIndexBuilder>> indexers_;
 
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<Job> queue_;
+  // Emptied chunks of written jobs, for Submit to hand back.
+  std::vector<std::vector<ColumnChunk>> spare_;
   bool busy_ = false;
   bool stopping_ = false;
   absl::Status error_;

@@ -131,9 +131,11 @@ uint32_t ChunkChecksum(std::string_view data) {
   return static_cast<uint32_t>(crc);
 }
 
+namespace {
+
 // The payload's pieces go to zstd one after another, so a chunk of long
 // texts is never copied into one serialized buffer before compression.
-EncodedChunk EncodeChunk(const ColumnChunk& chunk) {
+void EncodeWith(ZSTD_CCtx* context, const ColumnChunk& chunk, EncodedChunk& encoded) {
   std::string header;
   AppendU32(header, static_cast<uint32_t>(chunk.row_count()));
   std::vector<std::string_view> pieces = {header};
@@ -159,11 +161,10 @@ EncodedChunk EncodeChunk(const ColumnChunk& chunk) {
 
   size_t payload_size = 0;
   for (std::string_view piece : pieces) payload_size += piece.size();
-  std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> context(ZSTD_createCCtx(), ZSTD_freeCCtx);
-  ZSTD_CCtx_setParameter(context.get(), ZSTD_c_compressionLevel, kCompressionLevel);
-  ZSTD_CCtx_setPledgedSrcSize(context.get(), payload_size);
+  ZSTD_CCtx_reset(context, ZSTD_reset_session_and_parameters);
+  ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, kCompressionLevel);
+  ZSTD_CCtx_setPledgedSrcSize(context, payload_size);
 
-  EncodedChunk encoded;
   encoded.data.resize(ZSTD_compressBound(payload_size));
   ZSTD_outBuffer output{encoded.data.data(), encoded.data.size(), 0};
   for (size_t i = 0; i < pieces.size(); ++i) {
@@ -171,7 +172,7 @@ EncodedChunk EncodeChunk(const ColumnChunk& chunk) {
     const ZSTD_EndDirective directive = i + 1 == pieces.size() ? ZSTD_e_end : ZSTD_e_continue;
     size_t remaining;
     do {
-      remaining = ZSTD_compressStream2(context.get(), &output, &input, directive);
+      remaining = ZSTD_compressStream2(context, &output, &input, directive);
     } while (!ZSTD_isError(remaining) &&
              (directive == ZSTD_e_end ? remaining != 0 : input.pos < input.size));
     // zstd documents that a destination of ZSTD_compressBound bytes always
@@ -182,8 +183,24 @@ EncodedChunk EncodeChunk(const ColumnChunk& chunk) {
     }
   }
   encoded.data.resize(output.pos);
-  encoded.data.shrink_to_fit();
   encoded.checksum = ChunkChecksum(encoded.data);
+}
+
+}  // namespace
+
+ChunkEncoder::ChunkEncoder() : context_(ZSTD_createCCtx()) {}
+
+ChunkEncoder::~ChunkEncoder() { ZSTD_freeCCtx(context_); }
+
+void ChunkEncoder::Encode(const ColumnChunk& chunk, EncodedChunk& encoded) {
+  EncodeWith(context_, chunk, encoded);
+}
+
+EncodedChunk EncodeChunk(const ColumnChunk& chunk) {
+  ChunkEncoder encoder;
+  EncodedChunk encoded;
+  encoder.Encode(chunk, encoded);
+  encoded.data.shrink_to_fit();
   return encoded;
 }
 

@@ -9,6 +9,8 @@
 #include "absl/status/statusor.h"
 #include "goalpost/datasets/v1/datasets.pb.h"
 
+struct ZSTD_CCtx_s;
+
 namespace goalpost::datasets {
 
 // The values of one column for up to 65,536 consecutive rows, in memory.
@@ -42,6 +44,25 @@ struct EncodedChunk {
 // Serializes a chunk and compresses it with zstd. Doubles and class indices
 // are stored as little-endian arrays, so decoding is a copy.
 EncodedChunk EncodeChunk(const ColumnChunk& chunk);
+
+// Encodes chunk after chunk as EncodeChunk does with one zstd context, into
+// an EncodedChunk whose buffer is reused: a text chunk of 72 MB needs an
+// output buffer of that size, and allocating it afresh for every chunk
+// costs a page fault for every 4 KiB of it.
+class ChunkEncoder {
+ public:
+  ChunkEncoder();
+  ~ChunkEncoder();
+  ChunkEncoder(const ChunkEncoder&) = delete;
+  ChunkEncoder& operator=(const ChunkEncoder&) = delete;
+
+  // Replaces `encoded` with the encoding of `chunk`, keeping the capacity
+  // of its data.
+  void Encode(const ColumnChunk& chunk, EncodedChunk& encoded);
+
+ private:
+  ZSTD_CCtx_s* context_;
+};
 
 // Returns the CRC-32 of stored bytes.
 uint32_t ChunkChecksum(std::string_view data);

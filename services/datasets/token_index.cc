@@ -89,14 +89,21 @@ inline uint64_t HashToken(std::string_view token) {
 inline bool SameBytes(const char* stored, std::string_view token) {
   const char* bytes = token.data();
   const size_t size = token.size();
-  if (size >= 8 && size <= 16) {
-    return Load64(stored) == Load64(bytes) && Load64(stored + size - 8) == Load64(bytes + size - 8);
-  }
-  if (size >= 4 && size < 8) {
-    return Load32(stored) == Load32(bytes) && Load32(stored + size - 4) == Load32(bytes + size - 4);
+  if (size <= 16) {
+    if (size >= 8) {
+      return Load64(stored) == Load64(bytes) && Load64(stored + size - 8) == Load64(bytes + size - 8);
+    }
+    if (size >= 4) {
+      return Load32(stored) == Load32(bytes) && Load32(stored + size - 4) == Load32(bytes + size - 4);
+    }
+    // Up to three bytes: the first, middle and last are all of them.
+    return size == 0 || (stored[0] == bytes[0] && stored[size / 2] == bytes[size / 2] &&
+                         stored[size - 1] == bytes[size - 1]);
   }
   return std::memcmp(stored, bytes, size) == 0;
 }
+
+}  // namespace
 
 // The postings of one chunk of one text column while they are collected.
 // Every token occurrence of the chunk (about 11 million in 65,536 mails)
@@ -104,9 +111,17 @@ inline bool SameBytes(const char* stored, std::string_view token) {
 // tokens are kept back to back in one string, and each token's rows are
 // appended as they will be stored (varint deltas), with no list of row
 // numbers to encode afterwards.
-class ChunkPostingsBuilder {
+class TokenIndexBuilder::Postings {
  public:
-  ChunkPostingsBuilder() : slots_(kInitialSlots), mask_(kInitialSlots - 1) {}
+  Postings() : slots_(kInitialSlots), mask_(kInitialSlots - 1) {}
+
+  // Empties the table for the next chunk but keeps its memory.
+  void Clear() {
+    std::fill(slots_.begin(), slots_.end(), Slot{});
+    for (size_t id = 0; id < tokens_.size(); ++id) rows_[id].clear();
+    tokens_.clear();
+    text_.clear();
+  }
 
   void Add(std::string_view token, int32_t row) {
     const uint64_t hash = HashToken(token);
@@ -128,7 +143,7 @@ class ChunkPostingsBuilder {
 
     const auto id = static_cast<uint32_t>(tokens_.size());
     tokens_.push_back(Token{static_cast<uint32_t>(text_.size()), static_cast<uint32_t>(token.size()), -1});
-    rows_.emplace_back();
+    if (rows_.size() == id) rows_.emplace_back();
     text_.append(token.data(), token.size());
     slots_[slot] = Slot{tag, id + 1};
     AddRow(id, row);
@@ -213,12 +228,11 @@ class ChunkPostingsBuilder {
   std::vector<Slot> slots_;
   size_t mask_;
   std::vector<Token> tokens_;
-  // Per token, its rows as EncodeRowNumbers writes them.
+  // Per token, its rows as EncodeRowNumbers writes them. The strings of
+  // earlier chunks stay, emptied, so that their memory is reused.
   std::vector<std::string> rows_;
   std::string text_;
 };
-
-}  // namespace
 
 int TokenBucket(std::string_view token) {
   uint32_t hash = 2166136261u;
@@ -229,8 +243,13 @@ int TokenBucket(std::string_view token) {
   return static_cast<int>(hash % kTokenBuckets);
 }
 
-std::vector<std::pair<int, std::string>> EncodeTokenBuckets(const ColumnChunk& text_chunk) {
-  ChunkPostingsBuilder postings;
+TokenIndexBuilder::TokenIndexBuilder() : postings_(std::make_unique<Postings>()) {}
+
+TokenIndexBuilder::~TokenIndexBuilder() = default;
+
+std::vector<std::pair<int, std::string>> TokenIndexBuilder::Encode(const ColumnChunk& text_chunk) {
+  Postings& postings = *postings_;
+  postings.Clear();
   size_t next_missing = 0;
   for (int32_t row = 0; row < text_chunk.row_count(); ++row) {
     if (next_missing < text_chunk.missing_rows.size() &&
@@ -242,6 +261,10 @@ std::vector<std::pair<int, std::string>> EncodeTokenBuckets(const ColumnChunk& t
                                  [&](std::string_view token) { postings.Add(token, row); });
   }
   return postings.Encode();
+}
+
+std::vector<std::pair<int, std::string>> EncodeTokenBuckets(const ColumnChunk& text_chunk) {
+  return TokenIndexBuilder().Encode(text_chunk);
 }
 
 absl::StatusOr<std::optional<std::vector<int32_t>>> FindTokenRows(std::string_view entries,

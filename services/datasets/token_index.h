@@ -2,6 +2,7 @@
 #define GOALPOST_SERVICES_DATASETS_TOKEN_INDEX_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,23 @@ int TokenBucket(std::string_view token);
 // sorted by token and list the ascending rows of the chunk whose text
 // contains the token.
 std::vector<std::pair<int, std::string>> EncodeTokenBuckets(const ColumnChunk& text_chunk);
+
+// Encodes the token index of one chunk after another as EncodeTokenBuckets
+// does, keeping its tables' memory from chunk to chunk: an upload then does
+// not fault in fresh pages for every chunk.
+class TokenIndexBuilder {
+ public:
+  TokenIndexBuilder();
+  ~TokenIndexBuilder();
+  TokenIndexBuilder(const TokenIndexBuilder&) = delete;
+  TokenIndexBuilder& operator=(const TokenIndexBuilder&) = delete;
+
+  std::vector<std::pair<int, std::string>> Encode(const ColumnChunk& text_chunk);
+
+ private:
+  class Postings;
+  std::unique_ptr<Postings> postings_;
+};
 
 // Returns the rows of `token` in one stored bucket, or nullopt when the
 // token is not there. DATA_LOSS when the bytes are malformed.
