@@ -1,5 +1,7 @@
 #include "services/explain/lime/weighted_regression.h"
 
+#include <immintrin.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -38,9 +40,9 @@ std::vector<WeightGroup> GroupByWeight(const Eigen::VectorXd& weights, std::vect
 // Adds weights[w] * popcount(bits[w][i] & bits[w][j]) over every word w to
 // gram(j, i) for j <= i, where bits is word-major (words x columns) and gram
 // column-major (columns x columns). Along j the additions go to different
-// entries, so none waits on another. The popcnt clone is picked at load time
-// on processors that have the instruction (x86-64 since 2008). Elsewhere the
-// default clone counts bits in software.
+// entries, so none waits on another. This clone is for processors with the
+// popcnt instruction (x86-64 since 2008); the default clone counts bits in
+// software.
 __attribute__((target_clones("popcnt", "default"))) void AddWeightedCommonBits(
     const uint64_t* bits, const double* weights, size_t words, size_t columns, double* gram) {
   for (size_t w = 0; w < words; ++w) {
@@ -51,6 +53,48 @@ __attribute__((target_clones("popcnt", "default"))) void AddWeightedCommonBits(
       if (a == 0) continue;
       double* column = gram + i * columns;
       for (size_t j = 0; j <= i; ++j) column[j] += weight * __builtin_popcountll(a & word_bits[j]);
+    }
+  }
+}
+
+// AddWeightedCommonBits four columns at a time with AVX2: the bytes' bit
+// counts come from a 16-entry table (two lookups per byte), and psadbw sums
+// them per 64-bit lane. Every entry gets the same products in the same order
+// as the scalar loop, so the results are identical.
+__attribute__((target("avx2,popcnt"))) void AddWeightedCommonBitsAvx2(
+    const uint64_t* bits, const double* weights, size_t words, size_t columns, double* gram) {
+  const __m256i nibble_counts =
+      _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+                       0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+  const __m256i low_nibbles = _mm256_set1_epi8(0x0F);
+  // Adding 2^52 as bits and subtracting it as a double turns a small integer
+  // into a double exactly.
+  const __m256i exponent_bits = _mm256_set1_epi64x(0x4330000000000000);
+  const __m256d two_to_52 = _mm256_set1_pd(4503599627370496.0);
+  for (size_t w = 0; w < words; ++w) {
+    const uint64_t* word_bits = bits + w * columns;
+    const __m256d weight = _mm256_set1_pd(weights[w]);
+    for (size_t i = 0; i < columns; ++i) {
+      const uint64_t a = word_bits[i];
+      if (a == 0) continue;
+      const __m256i broadcast = _mm256_set1_epi64x(static_cast<long long>(a));
+      double* column = gram + i * columns;
+      size_t j = 0;
+      for (; j + 4 <= i + 1; j += 4) {
+        const __m256i both = _mm256_and_si256(
+            broadcast, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(word_bits + j)));
+        const __m256i low = _mm256_shuffle_epi8(nibble_counts, _mm256_and_si256(both, low_nibbles));
+        const __m256i high = _mm256_shuffle_epi8(
+            nibble_counts, _mm256_and_si256(_mm256_srli_epi16(both, 4), low_nibbles));
+        const __m256i counts =
+            _mm256_sad_epu8(_mm256_add_epi8(low, high), _mm256_setzero_si256());
+        const __m256d as_double = _mm256_sub_pd(
+            _mm256_castsi256_pd(_mm256_or_si256(counts, exponent_bits)), two_to_52);
+        const __m256d sum =
+            _mm256_add_pd(_mm256_loadu_pd(column + j), _mm256_mul_pd(weight, as_double));
+        _mm256_storeu_pd(column + j, sum);
+      }
+      for (; j <= i; ++j) column[j] += weights[w] * __builtin_popcountll(a & word_bits[j]);
     }
   }
 }
@@ -94,8 +138,9 @@ std::optional<Eigen::MatrixXd> BinaryWeightedGram(const Eigen::MatrixXd& data,
   }
 
   Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(columns, columns);
-  AddWeightedCommonBits(bits.data(), word_weights.data(), words, static_cast<size_t>(columns),
-                        gram.data());
+  static const bool has_avx2 = __builtin_cpu_supports("avx2");
+  (has_avx2 ? AddWeightedCommonBitsAvx2 : AddWeightedCommonBits)(
+      bits.data(), word_weights.data(), words, static_cast<size_t>(columns), gram.data());
   return gram.selfadjointView<Eigen::Upper>();
 }
 
