@@ -139,12 +139,25 @@ std::optional<Eigen::MatrixXd> BinaryWeightedGram(const Eigen::MatrixXd& data,
 
   Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(columns, columns);
   static const bool has_avx2 = __builtin_cpu_supports("avx2");
-  (has_avx2 ? AddWeightedCommonBitsAvx2 : AddWeightedCommonBits)(
-      bits.data(), word_weights.data(), words, static_cast<size_t>(columns), gram.data());
+  internal::AddWeightedCommonBits(has_avx2, bits.data(), word_weights.data(), words,
+                                  static_cast<size_t>(columns), gram.data());
   return gram.selfadjointView<Eigen::Upper>();
 }
 
 }  // namespace
+
+namespace internal {
+
+void AddWeightedCommonBits(bool use_avx2, const uint64_t* bits, const double* weights,
+                           size_t words, size_t columns, double* gram) {
+  if (use_avx2) {
+    AddWeightedCommonBitsAvx2(bits, weights, words, columns, gram);
+  } else {
+    ::goalpost::explain::AddWeightedCommonBits(bits, weights, words, columns, gram);
+  }
+}
+
+}  // namespace internal
 
 WeightedRegression::WeightedRegression(const Eigen::MatrixXd& data,
                                        const Eigen::VectorXd& labels,

@@ -1,6 +1,8 @@
 #ifndef GOALPOST_SERVICES_EXPLAIN_LIME_WEIGHTED_REGRESSION_H_
 #define GOALPOST_SERVICES_EXPLAIN_LIME_WEIGHTED_REGRESSION_H_
 
+#include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include <Eigen/Dense>
@@ -50,6 +52,18 @@ class WeightedRegression {
   Eigen::VectorXd cross_;
   double label_sum_of_squares_ = 0;
 };
+
+namespace internal {
+
+// The kernel of the Gram matrix of 0/1 data, exposed for tests: adds
+// weights[w] * popcount(bits[w][i] & bits[w][j]) over every word w to
+// gram(j, i) for j <= i (bits word-major, gram column-major). `use_avx2`
+// picks the AVX2 loop, which needs a processor with AVX2, or the portable
+// one; both give identical sums.
+void AddWeightedCommonBits(bool use_avx2, const uint64_t* bits, const double* weights,
+                           size_t words, size_t columns, double* gram);
+
+}  // namespace internal
 
 }  // namespace goalpost::explain
 

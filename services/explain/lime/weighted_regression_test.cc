@@ -1,5 +1,8 @@
 #include "services/explain/lime/weighted_regression.h"
 
+#include <random>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace goalpost::explain {
@@ -103,6 +106,29 @@ TEST_F(WeightedRegressionTest, ConstantLabelsScoreOne) {
 
   EXPECT_DOUBLE_EQ(regression.Score({0, 1, 2}, fit), 1.0);
   EXPECT_NEAR(fit.intercept, 0.5, 1e-15);
+}
+
+TEST(GramKernelTest, Avx2AndPortableLoopsAgree) {
+  if (!__builtin_cpu_supports("avx2")) GTEST_SKIP() << "this processor has no AVX2";
+  const size_t words = 7;
+  const size_t columns = 13;
+  std::mt19937_64 random(42);
+  std::vector<uint64_t> bits(words * columns);
+  for (uint64_t& word : bits) word = random();
+  const std::vector<double> weights = {0.5, 0.25, 1.0 / 3, 0.9, 0.01, 0.7, 0.125};
+
+  std::vector<double> portable(columns * columns, 0.0);
+  std::vector<double> avx2(columns * columns, 0.0);
+  internal::AddWeightedCommonBits(false, bits.data(), weights.data(), words, columns,
+                                  portable.data());
+  internal::AddWeightedCommonBits(true, bits.data(), weights.data(), words, columns, avx2.data());
+
+  EXPECT_EQ(avx2, portable);
+  double expected = 0;
+  for (size_t w = 0; w < words; ++w) {
+    expected += weights[w] * __builtin_popcountll(bits[w * columns + 12] & bits[w * columns + 3]);
+  }
+  EXPECT_EQ(portable[12 * columns + 3], expected);
 }
 
 }  // namespace
