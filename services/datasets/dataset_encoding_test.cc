@@ -55,6 +55,9 @@ TEST(TokenIndexTest, BucketsListEveryTokenWithItsRows) {
       const std::string token = word % 2 == 0 ? common_words[random() % common_words.size()] : random_token();
       text += (word % 3 == 0 ? "Caf\xC3\xA9 " : "") + token + (word % 5 == 0 ? " " + token : "") + ", ";
     }
+    // Long tokens that differ only in their middle bytes.
+    text += "abcdefgh" + std::string(1, static_cast<char>('a' + row % 26)) +
+            std::string(1, static_cast<char>('a' + row / 26 % 26)) + "stuvwxyz ";
     const bool missing = row % 97 == 5;
     chunk.AddString(missing ? "" : text, missing);
     if (missing) continue;

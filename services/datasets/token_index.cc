@@ -52,55 +52,46 @@ inline uint64_t Load32(const char* bytes) {
   return value;
 }
 
-// A hash for the in-memory token table only (nothing stored depends on it):
-// up to 16 bytes take two loads and one multiplication, where absl's string
-// hash cost several times more per token occurrence.
-inline uint64_t HashToken(std::string_view token) {
+// A token as the table compares and hashes it. Up to 16 bytes, `first` and
+// `last` (two overlapping loads) with the size are the whole token, so a
+// lookup compares two words instead of calling memcmp; longer tokens compare
+// their middle bytes too. The hash is for the in-memory table only (nothing
+// stored depends on it): one multiplication, where absl's string hash cost
+// several times more per token occurrence.
+struct TokenKey {
+  uint64_t first = 0;
+  uint64_t last = 0;
+  uint64_t hash = 0;
+};
+
+inline TokenKey KeyOf(std::string_view token) {
   constexpr uint64_t kSeed0 = 0xa0761d6478bd642full;
   constexpr uint64_t kSeed1 = 0xe7037ed1a0b428dbull;
   constexpr uint64_t kSeed2 = 0x8ebc6af09c88c6e3ull;
   const char* bytes = token.data();
   const size_t size = token.size();
-  uint64_t a = 0;
-  uint64_t b = 0;
+  TokenKey key;
+  if (size >= 8) {
+    key.first = Load64(bytes);
+    key.last = Load64(bytes + size - 8);
+  } else if (size >= 4) {
+    key.first = Load32(bytes);
+    key.last = Load32(bytes + size - 4);
+  } else if (size > 0) {
+    key.first = (static_cast<uint64_t>(static_cast<uint8_t>(bytes[0])) << 16) |
+                (static_cast<uint64_t>(static_cast<uint8_t>(bytes[size / 2])) << 8) |
+                static_cast<uint8_t>(bytes[size - 1]);
+  }
   if (size <= 16) {
-    if (size >= 8) {
-      a = Load64(bytes);
-      b = Load64(bytes + size - 8);
-    } else if (size >= 4) {
-      a = Load32(bytes);
-      b = Load32(bytes + size - 4);
-    } else if (size > 0) {
-      a = (static_cast<uint64_t>(static_cast<uint8_t>(bytes[0])) << 16) |
-          (static_cast<uint64_t>(static_cast<uint8_t>(bytes[size / 2])) << 8) |
-          static_cast<uint8_t>(bytes[size - 1]);
-    }
-    return Mix(a ^ kSeed0 ^ size, b ^ kSeed1);
+    key.hash = Mix(key.first ^ kSeed0 ^ size, key.last ^ kSeed1);
+    return key;
   }
   uint64_t state = kSeed0 ^ size;
   for (size_t i = 0; i + 16 <= size; i += 16) {
     state = Mix(Load64(bytes + i) ^ kSeed1, Load64(bytes + i + 8) ^ state);
   }
-  return Mix(Load64(bytes + size - 16) ^ kSeed2, Load64(bytes + size - 8) ^ state);
-}
-
-// Whether `stored` starts with the bytes of `token`; most tokens are short,
-// and two overlapping loads compare them without a call to memcmp.
-inline bool SameBytes(const char* stored, std::string_view token) {
-  const char* bytes = token.data();
-  const size_t size = token.size();
-  if (size <= 16) {
-    if (size >= 8) {
-      return Load64(stored) == Load64(bytes) && Load64(stored + size - 8) == Load64(bytes + size - 8);
-    }
-    if (size >= 4) {
-      return Load32(stored) == Load32(bytes) && Load32(stored + size - 4) == Load32(bytes + size - 4);
-    }
-    // Up to three bytes: the first, middle and last are all of them.
-    return size == 0 || (stored[0] == bytes[0] && stored[size / 2] == bytes[size / 2] &&
-                         stored[size - 1] == bytes[size - 1]);
-  }
-  return std::memcmp(stored, bytes, size) == 0;
+  key.hash = Mix(key.first ^ kSeed2, key.last ^ state);
+  return key;
 }
 
 }  // namespace
@@ -124,16 +115,18 @@ class TokenIndexBuilder::Postings {
   }
 
   void Add(std::string_view token, int32_t row) {
-    const uint64_t hash = HashToken(token);
-    const auto tag = static_cast<uint32_t>(hash >> 32);
-    size_t slot = hash & mask_;
+    const TokenKey key = KeyOf(token);
+    const auto tag = static_cast<uint32_t>(key.hash >> 32);
+    size_t slot = key.hash & mask_;
     while (true) {
       const Slot candidate = slots_[slot];
       if (candidate.id == 0) break;
       if (candidate.tag == tag) {
         const uint32_t id = candidate.id - 1;
         const Token& entry = tokens_[id];
-        if (entry.size == token.size() && SameBytes(text_.data() + entry.offset, token)) {
+        if (entry.first == key.first && entry.last == key.last && entry.size == token.size() &&
+            (token.size() <= 16 ||
+             std::memcmp(text_.data() + entry.offset + 8, token.data() + 8, token.size() - 16) == 0)) {
           AddRow(id, row);
           return;
         }
@@ -142,7 +135,8 @@ class TokenIndexBuilder::Postings {
     }
 
     const auto id = static_cast<uint32_t>(tokens_.size());
-    tokens_.push_back(Token{static_cast<uint32_t>(text_.size()), static_cast<uint32_t>(token.size()), -1});
+    tokens_.push_back(Token{key.first, key.last, static_cast<uint32_t>(text_.size()),
+                            static_cast<uint32_t>(token.size()), -1});
     if (rows_.size() == id) rows_.emplace_back();
     text_.append(token.data(), token.size());
     slots_[slot] = Slot{tag, id + 1};
@@ -191,9 +185,10 @@ class TokenIndexBuilder::Postings {
     uint32_t id = 0;
   };
 
-  // What a lookup reads, kept small so that the frequent tokens stay in
-  // cache; the rows are apart in rows_.
+  // What a lookup reads; the rows are apart in rows_.
   struct Token {
+    uint64_t first;
+    uint64_t last;
     uint32_t offset;
     uint32_t size;
     // The last row added, so that a repeat within a row is skipped.
@@ -216,7 +211,7 @@ class TokenIndexBuilder::Postings {
     std::vector<Slot> slots(slots_.size() * 2);
     const size_t mask = slots.size() - 1;
     for (uint32_t id = 0; id < tokens_.size(); ++id) {
-      const uint64_t hash = HashToken(TokenAt(id));
+      const uint64_t hash = KeyOf(TokenAt(id)).hash;
       size_t slot = hash & mask;
       while (slots[slot].id != 0) slot = (slot + 1) & mask;
       slots[slot] = Slot{static_cast<uint32_t>(hash >> 32), id + 1};
