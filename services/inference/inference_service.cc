@@ -10,17 +10,21 @@
 namespace goalpost::inference {
 namespace {
 
-// Predicts one PredictRequest batch with `model`.
+// Predicts one PredictRequest batch with `model`. The texts of a TextBatch
+// are moved out of the request, not copied.
 absl::StatusOr<v1::PredictResponse> PredictBatch(const HostedModel& model,
-                                                 const v1::PredictRequest& request,
+                                                 v1::PredictRequest& request,
                                                  WorkerPool& workers) {
   const ModelRuntime& runtime = *model.runtime;
   absl::StatusOr<ClassProbabilities> predicted;
   switch (request.rows_case()) {
     case v1::PredictRequest::kText:
     {
-      const std::vector<std::string> texts(request.text().texts().begin(),
-                                           request.text().texts().end());
+      std::vector<std::string> texts;
+      texts.reserve(request.text().texts_size());
+      for (std::string& text : *request.mutable_text()->mutable_texts()) {
+        texts.push_back(std::move(text));
+      }
       predicted = PredictTextsInParallel(runtime, texts, workers);
     }
       break;
