@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <utility>
 
 namespace goalpost::datasets {
 namespace {
@@ -48,7 +50,8 @@ ColumnStatisticsBuilder::ColumnStatisticsBuilder(v1::ColumnRole role, v1::Column
 
 void ColumnStatisticsBuilder::Add(const ColumnChunk& chunk) {
   switch (type_) {
-    case v1::COLUMN_TYPE_DOUBLE:
+    case v1::COLUMN_TYPE_DOUBLE: {
+      const size_t begin = values_.size();
       for (double value : chunk.doubles) {
         if (std::isnan(value)) {
           ++missing_count_;
@@ -56,7 +59,10 @@ void ColumnStatisticsBuilder::Add(const ColumnChunk& chunk) {
           values_.push_back(value);
         }
       }
+      std::sort(values_.begin() + static_cast<std::ptrdiff_t>(begin), values_.end());
+      run_ends_.push_back(values_.size());
       break;
+    }
     case v1::COLUMN_TYPE_CLASS:
       for (int32_t index : chunk.class_indices) ++class_counts_[index];
       break;
@@ -98,7 +104,22 @@ v1::ColumnStatistics ColumnStatisticsBuilder::Finish() {
   v1::NumericStatistics* numeric = statistics.mutable_numeric();
   numeric->set_count(static_cast<int64_t>(values_.size()));
   if (values_.empty()) return statistics;
-  std::sort(values_.begin(), values_.end());
+  // Merge neighbouring sorted runs until one is left.
+  while (run_ends_.size() > 1) {
+    std::vector<size_t> merged;
+    for (size_t i = 0; i < run_ends_.size(); i += 2) {
+      if (i + 1 < run_ends_.size()) {
+        const size_t begin = i == 0 ? 0 : run_ends_[i - 1];
+        std::inplace_merge(values_.begin() + static_cast<std::ptrdiff_t>(begin),
+                           values_.begin() + static_cast<std::ptrdiff_t>(run_ends_[i]),
+                           values_.begin() + static_cast<std::ptrdiff_t>(run_ends_[i + 1]));
+        merged.push_back(run_ends_[i + 1]);
+      } else {
+        merged.push_back(run_ends_[i]);
+      }
+    }
+    run_ends_ = std::move(merged);
+  }
   double sum = 0;
   for (double value : values_) sum += value;
   const double mean = sum / static_cast<double>(values_.size());

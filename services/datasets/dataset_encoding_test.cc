@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <cmath>
 #include <map>
 #include <random>
 #include <set>
@@ -7,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "common/text/tokenizer.h"
+#include "services/datasets/column_statistics.h"
 #include "services/datasets/dataset_builder.h"
 #include "services/datasets/token_index.h"
 
@@ -80,6 +83,48 @@ TEST(TokenIndexTest, BucketsListEveryTokenWithItsRows) {
       FindTokenRows(by_bucket.begin()->second, "nosuchtoken");
   ASSERT_TRUE(absent.ok());
   EXPECT_FALSE(absent->has_value());
+}
+
+// Chunks' values are sorted one chunk at a time and merged at the end; the
+// statistics must equal those of one sort of every value (same order, so
+// the sums are bit for bit the same).
+TEST(ColumnStatisticsTest, MergedChunksGiveTheStatisticsOfOneSort) {
+  std::mt19937 random(7);
+  std::uniform_real_distribution<double> uniform(-5.0, 5.0);
+  ColumnStatisticsBuilder builder(v1::COLUMN_ROLE_NUMERIC_FEATURE, v1::COLUMN_TYPE_DOUBLE, {});
+  std::vector<double> all;
+  int64_t missing = 0;
+  for (int c = 0; c < 5; ++c) {
+    ColumnChunk chunk(v1::COLUMN_TYPE_DOUBLE);
+    for (int i = 0; i < 1000 + c * 37; ++i) {
+      if (i % 50 == 3) {
+        chunk.doubles.push_back(std::nan(""));
+        ++missing;
+        continue;
+      }
+      chunk.doubles.push_back(uniform(random));
+      all.push_back(chunk.doubles.back());
+    }
+    builder.Add(chunk);
+  }
+  std::sort(all.begin(), all.end());
+  double sum = 0;
+  for (double value : all) sum += value;
+  const double mean = sum / static_cast<double>(all.size());
+  double squares = 0;
+  for (double value : all) squares += (value - mean) * (value - mean);
+
+  const v1::ColumnStatistics statistics = builder.Finish();
+  EXPECT_EQ(statistics.missing_count(), missing);
+  const v1::NumericStatistics& numeric = statistics.numeric();
+  EXPECT_EQ(numeric.count(), static_cast<int64_t>(all.size()));
+  EXPECT_EQ(numeric.min(), all.front());
+  EXPECT_EQ(numeric.max(), all.back());
+  EXPECT_EQ(numeric.mean(), mean);
+  EXPECT_EQ(numeric.standard_deviation(), std::sqrt(squares / static_cast<double>(all.size())));
+  EXPECT_EQ(numeric.quartile_1(), Quantile(all, 0.25));
+  EXPECT_EQ(numeric.median(), Quantile(all, 0.5));
+  EXPECT_EQ(numeric.quartile_3(), Quantile(all, 0.75));
 }
 
 }  // namespace
