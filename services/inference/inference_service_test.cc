@@ -257,6 +257,62 @@ TEST_F(InferenceServiceTest, TextModelPredictionsMatchScikitLearn) {
   EXPECT_LE(MaxDifference(joined, text_->data["probabilities"]), 1e-12);
 }
 
+// "Free money, free time!" cut into the words Free, money, free and time
+// and the separators between them, with five rows: none removed, Free,
+// money, Free and free, all four.
+v1::PredictRequest PerturbationRequest(const std::string& model) {
+  v1::PredictRequest request;
+  request.set_model(model);
+  v1::TextPerturbationBatch* batch = request.mutable_text_perturbations();
+  batch->set_text("Free money, free time!");
+  for (int end : {4, 5, 10, 12, 16, 17, 21, 22}) batch->add_piece_ends(end);
+  for (int word : {0, -1, 1, -1, 2, -1, 3, -1}) batch->add_piece_words(word);
+  batch->set_word_count(4);
+  batch->set_removed_words(std::string("\x00\x01\x02\x05\x0f", 5));
+  return request;
+}
+
+TEST_F(InferenceServiceTest, TextPerturbationsMatchTheirTexts) {
+  ASSERT_TRUE(Register(TextSpec("spam"), text_->artifact).ok());
+  std::vector<v1::PredictResponse> perturbed;
+  ASSERT_TRUE(Predict({PerturbationRequest("projects/test/models/spam")}, &perturbed).ok());
+
+  v1::PredictRequest texts;
+  texts.set_model("projects/test/models/spam");
+  for (const char* text : {"Free money, free time!", " money, free time!", "Free , free time!",
+                           " money,  time!", " ,  !"}) {
+    texts.mutable_text()->add_texts(text);
+  }
+  std::vector<v1::PredictResponse> expected;
+  ASSERT_TRUE(Predict({texts}, &expected).ok());
+
+  ASSERT_EQ(perturbed.size(), 1u);
+  ASSERT_EQ(perturbed[0].predicted_class_size(), 5);
+  EXPECT_EQ(perturbed[0].SerializeAsString(), expected[0].SerializeAsString());
+}
+
+TEST_F(InferenceServiceTest, MalformedTextPerturbationsNameTheField) {
+  ASSERT_TRUE(Register(TextSpec("spam"), text_->artifact).ok());
+  std::vector<v1::PredictResponse> responses;
+
+  v1::PredictRequest short_pieces = PerturbationRequest("projects/test/models/spam");
+  short_pieces.mutable_text_perturbations()->set_piece_ends(7, 30);
+  grpc::Status status = Predict({short_pieces}, &responses);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("text_perturbations.piece_ends[7] is 30"),
+            std::string::npos)
+      << status.error_message();
+
+  v1::PredictRequest partial_row = PerturbationRequest("projects/test/models/spam");
+  partial_row.mutable_text_perturbations()->set_word_count(9);
+  status = Predict({partial_row}, &responses);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("text_perturbations.removed_words has 5 bytes"),
+            std::string::npos)
+      << status.error_message();
+  EXPECT_TRUE(responses.empty());
+}
+
 TEST_F(InferenceServiceTest, XgboostPredictionsMatchPythonXgboost) {
   ASSERT_TRUE(Register(CreditSpec("credit", credit_->data["features"]), credit_->artifact).ok());
   v1::PredictRequest request;
@@ -392,6 +448,11 @@ TEST_F(InferenceServiceTest, PredictErrorsNameTheProblem) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(status.error_message().find("13 features"), std::string::npos);
 
+  v1::PredictRequest perturbed = PerturbationRequest("projects/test/models/credit");
+  status = Predict({perturbed}, &responses);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("takes tabular rows"), std::string::npos);
+
   v1::PredictRequest unnamed;
   unnamed.mutable_text()->add_texts("hello");
   EXPECT_EQ(Predict({unnamed}, &responses).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -490,6 +551,12 @@ TEST_F(KserveV2KindTest, RemoteModelsMatchLocalReferences) {
   std::vector<v1::PredictResponse> responses;
   ASSERT_TRUE(Predict(TextRequests("projects/test/models/remote-spam", 1000), &responses).ok());
   EXPECT_LE(MaxDifference(Join(responses), text_->data["probabilities"]), 1e-9);
+
+  // A remote model gets the perturbed rows as texts.
+  std::vector<v1::PredictResponse> perturbed;
+  ASSERT_TRUE(Predict({PerturbationRequest("projects/test/models/remote-spam")}, &perturbed).ok());
+  ASSERT_EQ(perturbed.size(), 1u);
+  EXPECT_EQ(perturbed[0].predicted_class_size(), 5);
 
   v1::ModelSpec credit = CreditSpec("remote-credit", credit_->data["features"]);
   credit.set_kind(v1::MODEL_KIND_KSERVE_V2);
