@@ -389,7 +389,7 @@ TEST_F(InferenceServiceTest, UnreachableRemoteModelRegistersNothing) {
   spec.mutable_remote()->set_probabilities_output_name("PROBABILITIES");
   spec.mutable_remote()->set_timeout_ms(2000);
   grpc::Status status = Register(spec, "");
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_NE(status.error_message().find("cannot read the metadata"), std::string::npos);
   EXPECT_EQ(GetModelCode("projects/test/models/remote"), grpc::StatusCode::NOT_FOUND);
 }
@@ -594,7 +594,7 @@ TEST_F(KserveV2KindTest, StoppedRemoteServerKeepsDescription) {
   request.mutable_text()->add_texts("hello");
   std::vector<v1::PredictResponse> responses;
   grpc::Status status = Predict({request}, &responses);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_NE(status.error_message().find("cannot read the metadata"), std::string::npos)
       << status.error_message();
   EXPECT_TRUE(responses.empty());

@@ -100,6 +100,15 @@ absl::StatusOr<std::unique_ptr<KserveV2Model>> KserveV2Model::Connect(
   request.set_version(remote.model_version());
   ModelMetadataResponse metadata;
   grpc::Status status = model->stub_->ModelMetadata(&context, request, &metadata);
+  const bool unreachable = status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                           status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
+  if (unreachable) {
+    // Worth retrying: the remote server may be starting or restarting.
+    return absl::UnavailableError(absl::StrCat(
+        "cannot read the metadata of ", Describe(remote), ": ", status.error_message(),
+        " (gRPC code ", static_cast<int>(status.error_code()),
+        "); check that the server runs at that address, then retry"));
+  }
   if (!status.ok()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "cannot read the metadata of ", Describe(remote), ": ", status.error_message(),
