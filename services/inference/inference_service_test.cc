@@ -335,6 +335,30 @@ TEST_F(InferenceServiceTest, SecondReplicaServesStoredModel) {
   EXPECT_LE(MaxDifference(responses[0], text_->data["probabilities"]), 1e-12);
 }
 
+TEST_F(InferenceServiceTest, ModelDeletedOnAnotherReplicaIsNotServed) {
+  ASSERT_TRUE(Register(TextSpec("spam"), text_->artifact).ok());
+  std::vector<v1::PredictResponse> responses;
+  ASSERT_TRUE(Predict(TextRequests("projects/test/models/spam", 2000), &responses).ok());
+  auto first_replica = v1::InferenceService::NewStub(MakeChannel(address_));
+
+  StartReplica();
+  grpc::ClientContext context;
+  v1::DeleteModelRequest request;
+  request.set_name("projects/test/models/spam");
+  v1::DeleteModelResponse deleted;
+  ASSERT_TRUE(inference_->DeleteModel(&context, request, &deleted).ok());
+
+  // The first replica has the runtime cached, but the model is gone.
+  inference_ = std::move(first_replica);
+  responses.clear();
+  EXPECT_EQ(Predict(TextRequests("projects/test/models/spam", 2000), &responses).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  ASSERT_TRUE(Register(TextSpec("spam"), text_->artifact).ok());
+  responses.clear();
+  EXPECT_TRUE(Predict(TextRequests("projects/test/models/spam", 2000), &responses).ok());
+}
+
 TEST_F(InferenceServiceTest, NotJsonArtifactRegistersNothing) {
   grpc::Status status = Register(TextSpec("broken"), "this is not JSON");
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);

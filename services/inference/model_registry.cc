@@ -94,17 +94,51 @@ absl::StatusOr<v1::Model> ModelRegistry::Register(const v1::ModelSpec& spec,
 }
 
 absl::StatusOr<std::shared_ptr<const HostedModel>> ModelRegistry::Get(const std::string& name) {
+  std::shared_ptr<const HostedModel> cached;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = cache_.find(name);
-    if (it != cache_.end()) return it->second;
+    if (it != cache_.end()) cached = it->second;
   }
+  if (cached != nullptr) {
+    absl::StatusOr<bool> current = IsStillRegistered(*cached);
+    if (!current.ok()) return current.status();
+    if (*current) return cached;
+
+    spdlog::info("model {} was deleted or registered again; dropping the cached runtime", name);
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = cache_.find(name);
+    if (it != cache_.end() && it->second == cached) cache_.erase(it);
+  }
+
   auto loaded = Load(name);
   if (!loaded.ok()) return loaded.status();
   std::lock_guard<std::mutex> lock(mutex_);
   // Another thread may have loaded it meanwhile; keep the first.
   auto [it, inserted] = cache_.emplace(name, *loaded);
   return it->second;
+}
+
+absl::StatusOr<bool> ModelRegistry::IsStillRegistered(const HostedModel& hosted) {
+  const v1::ModelSpec& spec = hosted.model.spec();
+  bool same = false;
+  absl::Status status = pool_->RunTransaction([&](pqxx::work& txn) {
+    pqxx::result rows = txn.exec_params(
+        "SELECT artifact_sha256, "
+        "(extract(epoch FROM create_time) * 1000000)::bigint AS create_micros "
+        "FROM inference.models WHERE project = $1 AND model_id = $2",
+        spec.project(), spec.model_id());
+    same = false;
+    if (rows.empty()) return absl::OkStatus();
+    v1::Model stored;
+    SetTimestamp(rows[0]["create_micros"].as<int64_t>(), stored.mutable_create_time());
+    same = rows[0]["artifact_sha256"].as<std::string>() == hosted.model.artifact_sha256() &&
+           stored.create_time().seconds() == hosted.model.create_time().seconds() &&
+           stored.create_time().nanos() == hosted.model.create_time().nanos();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return same;
 }
 
 absl::StatusOr<std::shared_ptr<const HostedModel>> ModelRegistry::Load(const std::string& name) {

@@ -22,10 +22,10 @@ struct HostedModel {
 
 // Registered models, stored in the inference schema of PostgreSQL so that a
 // restarted process or another replica serves the same models. Runtimes are
-// built on first use and cached in memory.
-//
-// NOTE: the cache is per process. A model deleted through one replica stays
-// servable from another replica's cache until that replica restarts.
+// built on first use and cached in memory. Every Get checks with one indexed
+// query that the cached model is still the registered one, so a model
+// deleted or registered again through another replica is not served from a
+// stale cache.
 class ModelRegistry {
  public:
   explicit ModelRegistry(ConnectionPool* pool) : pool_(pool) {}
@@ -39,7 +39,7 @@ class ModelRegistry {
   absl::StatusOr<v1::Model> Register(const v1::ModelSpec& spec, const std::string& artifact);
 
   // The model named "projects/{project}/models/{model}", loaded from the
-  // database on first use. NOT_FOUND when it is not registered.
+  // database on first use. NOT_FOUND when it is not registered (any more).
   absl::StatusOr<std::shared_ptr<const HostedModel>> Get(const std::string& name);
 
   // The registered model's description, read without building its runtime,
@@ -60,6 +60,10 @@ class ModelRegistry {
 
  private:
   absl::StatusOr<std::shared_ptr<const HostedModel>> Load(const std::string& name);
+
+  // Returns whether the database still holds `hosted` (same artifact and
+  // registration time).
+  absl::StatusOr<bool> IsStillRegistered(const HostedModel& hosted);
 
   ConnectionPool* pool_;
   std::mutex mutex_;
