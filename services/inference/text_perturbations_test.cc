@@ -1,9 +1,11 @@
 #include "services/inference/text_perturbations.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -133,69 +135,53 @@ TEST(TextPerturbationsTest, SpamAssassinRowsMatchTheirTexts) {
   EXPECT_GE(per_piece, 90);
 }
 
-TEST(TextPerturbationsTest, NonAsciiSeparatorIsPerPiece) {
+// A text cut as given, with random rows.
+PiecedText Pieces(std::string text, std::vector<int32_t> ends, std::vector<int32_t> words,
+                  uint32_t seed) {
   PiecedText pieced;
-  pieced.text = "Free \xE2\x80\x94 MONEY \xE2\x80\x94 now";
-  pieced.piece_ends = {4, 9, 14, 19, 22};
-  pieced.piece_words = {0, -1, 1, -1, 2};
-  pieced.word_count = 3;
-  AddRandomRows(pieced, 20, 7);
+  pieced.text = std::move(text);
+  pieced.piece_ends = std::move(ends);
+  pieced.piece_words = std::move(words);
+  pieced.word_count = *std::max_element(pieced.piece_words.begin(), pieced.piece_words.end()) + 1;
+  AddRandomRows(pieced, 16, seed);
+  return pieced;
+}
+
+TEST(TextPerturbationsTest, NonAsciiSeparatorIsPerPiece) {
+  const PiecedText pieced =
+      Pieces("Free \xE2\x80\x94 MONEY \xE2\x80\x94 now", {4, 9, 14, 19, 22}, {0, -1, 1, -1, 2}, 7);
   EXPECT_TRUE(TokensArePerPiece(pieced.View()));
   ExpectSameAsRowTexts(*LoadSpamModel(), pieced);
 }
 
 TEST(TextPerturbationsTest, CapitalSigmaIsNotPerPiece) {
-  PiecedText pieced;
-  pieced.text = "\xCE\x9F\xCE\x94\xCE\x9F\xCE\xA3 free";
-  pieced.piece_ends = {8, 9, 13};
-  pieced.piece_words = {0, -1, 1};
-  pieced.word_count = 2;
-  AddRandomRows(pieced, 8, 3);
+  const PiecedText pieced =
+      Pieces("\xCE\x9F\xCE\x94\xCE\x9F\xCE\xA3 free", {8, 9, 13}, {0, -1, 1}, 3);
   EXPECT_FALSE(TokensArePerPiece(pieced.View()));
   ExpectSameAsRowTexts(*LoadSpamModel(), pieced);
 }
 
 TEST(TextPerturbationsTest, AdjacentWordsAreNotPerPiece) {
-  PiecedText pieced;
-  pieced.text = "freemoney now";
-  pieced.piece_ends = {4, 9, 10, 13};
-  pieced.piece_words = {0, 1, -1, 2};
-  pieced.word_count = 3;
-  AddRandomRows(pieced, 16, 5);
+  const PiecedText pieced = Pieces("freemoney now", {4, 9, 10, 13}, {0, 1, -1, 2}, 5);
   EXPECT_FALSE(TokensArePerPiece(pieced.View()));
   ExpectSameAsRowTexts(*LoadSpamModel(), pieced);
 }
 
 TEST(TextPerturbationsTest, SeparatorWithTokenIsNotPerPiece) {
-  PiecedText pieced;
-  pieced.text = "free xy money";
-  pieced.piece_ends = {4, 8, 13};
-  pieced.piece_words = {0, -1, 1};
-  pieced.word_count = 2;
-  AddRandomRows(pieced, 8, 9);
+  const PiecedText pieced = Pieces("free xy money", {4, 8, 13}, {0, -1, 1}, 9);
   EXPECT_FALSE(TokensArePerPiece(pieced.View()));
   ExpectSameAsRowTexts(*LoadSpamModel(), pieced);
 }
 
 TEST(TextPerturbationsTest, SeparatorGluedToWordIsNotPerPiece) {
-  PiecedText pieced;
-  pieced.text = "free x money";
-  pieced.piece_ends = {4, 6, 12};
-  pieced.piece_words = {0, -1, 1};
-  pieced.word_count = 2;
-  AddRandomRows(pieced, 8, 11);
+  const PiecedText pieced = Pieces("free x money", {4, 6, 12}, {0, -1, 1}, 11);
   EXPECT_FALSE(TokensArePerPiece(pieced.View()));
   ExpectSameAsRowTexts(*LoadSpamModel(), pieced);
 }
 
 TEST(TextPerturbationsTest, LoneWordCharacterInSeparatorIsPerPiece) {
   // "x" between spaces never forms a token, whatever the rows remove.
-  PiecedText pieced;
-  pieced.text = "free x money";
-  pieced.piece_ends = {4, 7, 12};
-  pieced.piece_words = {0, -1, 1};
-  pieced.word_count = 2;
-  AddRandomRows(pieced, 8, 13);
+  const PiecedText pieced = Pieces("free x money", {4, 7, 12}, {0, -1, 1}, 13);
   EXPECT_TRUE(TokensArePerPiece(pieced.View()));
   ExpectSameAsRowTexts(*LoadSpamModel(), pieced);
 }
