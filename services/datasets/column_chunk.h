@@ -45,10 +45,10 @@ struct EncodedChunk {
 // are stored as little-endian arrays, so decoding is a copy.
 EncodedChunk EncodeChunk(const ColumnChunk& chunk);
 
-// Encodes chunk after chunk as EncodeChunk does with one zstd context, into
-// an EncodedChunk whose buffer is reused: a text chunk of 72 MB needs an
-// output buffer of that size, and allocating it afresh for every chunk
-// costs a page fault for every 4 KiB of it.
+// Encodes chunk after chunk as EncodeChunk does, with one zstd context and
+// into an EncodedChunk whose buffer is reused. A text chunk of 72 MB needs an
+// output buffer of that size, and allocating it afresh for every chunk costs
+// a page fault for every 4 KiB of it.
 class ChunkEncoder {
  public:
   ChunkEncoder();

@@ -179,7 +179,7 @@ TEST(CsvReaderTest, EveryByteBoundaryOfSmallFile) {
 
 // Fields longer than the 16 bytes the scans test at a time, with the byte
 // that ends a run (quote, line feed, delimiter, CR) at every position.
-TEST(CsvReaderTest, SpecialByteAtEveryPositionOfLongFields) {
+TEST(CsvReaderTest, SpecialByteInLongFields) {
   for (size_t position = 0; position < 40; ++position) {
     const std::string before(position, 'a');
     const std::string after(40 - position, 'b');

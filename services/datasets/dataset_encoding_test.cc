@@ -21,7 +21,7 @@ namespace v1 = ::goalpost::datasets::v1;
 // The ASCII fast path skips 16 bytes at a time: an invalid byte must be
 // found at every position of a long value, and valid multi-byte characters
 // must pass wherever they start.
-TEST(FindInvalidUtf8Test, FindsInvalidByteAtEveryPosition) {
+TEST(FindInvalidUtf8Test, InvalidByteAtEveryPosition) {
   for (size_t position = 0; position < 48; ++position) {
     std::string text(48, 'a');
     text[position] = '\xFF';
@@ -40,7 +40,7 @@ TEST(FindInvalidUtf8Test, FindsInvalidByteAtEveryPosition) {
 // Every token of every row is found in its bucket with exactly the rows
 // whose text contains it, whatever its length (the table compares short and
 // long tokens differently), and the table grows past its first size.
-TEST(TokenIndexTest, BucketsListEveryTokenWithItsRows) {
+TEST(TokenIndexTest, BucketsListEveryToken) {
   ColumnChunk chunk(v1::COLUMN_TYPE_STRING);
   std::map<std::string, std::set<int32_t>> expected;
   std::mt19937 random(20261204);
@@ -85,10 +85,10 @@ TEST(TokenIndexTest, BucketsListEveryTokenWithItsRows) {
   EXPECT_FALSE(absent->has_value());
 }
 
-// Chunks' values are sorted one chunk at a time and merged at the end; the
-// statistics must equal those of one sort of every value (same order, so
-// the sums are bit for bit the same).
-TEST(ColumnStatisticsTest, MergedChunksGiveTheStatisticsOfOneSort) {
+// Chunks' values are sorted one chunk at a time and merged at the end. The
+// statistics must equal those of one sort of every value, because the order
+// is the same and so the sums are bit for bit the same.
+TEST(ColumnStatisticsTest, MergedRunsMatchOneSort) {
   std::mt19937 random(7);
   std::uniform_real_distribution<double> uniform(-5.0, 5.0);
   ColumnStatisticsBuilder builder(v1::COLUMN_ROLE_NUMERIC_FEATURE, v1::COLUMN_TYPE_DOUBLE, {});

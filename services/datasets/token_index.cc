@@ -54,10 +54,10 @@ inline uint64_t Load32(const char* bytes) {
 
 // A token as the table compares and hashes it. Up to 16 bytes, `first` and
 // `last` (two overlapping loads) with the size are the whole token, so a
-// lookup compares two words instead of calling memcmp; longer tokens compare
-// their middle bytes too. The hash is for the in-memory table only (nothing
-// stored depends on it): one multiplication, where absl's string hash cost
-// several times more per token occurrence.
+// lookup compares two words instead of calling memcmp. Longer tokens compare
+// their middle bytes too. The hash is for the in-memory table only, and
+// nothing stored depends on it. It takes one multiplication, where absl's
+// string hash cost several times more per token occurrence.
 struct TokenKey {
   uint64_t first = 0;
   uint64_t last = 0;
@@ -98,10 +98,10 @@ inline TokenKey KeyOf(std::string_view token) {
 
 // The postings of one chunk of one text column while they are collected.
 // Every token occurrence of the chunk (about 11 million in 65,536 mails)
-// passes through Add, so the table is open addressing over small slots, the
-// tokens are kept back to back in one string, and each token's rows are
-// appended as they will be stored (varint deltas), with no list of row
-// numbers to encode afterwards.
+// passes through Add, so the table is open addressing over small slots and
+// keeps the tokens back to back in one string. Each token's rows are
+// appended as they will be stored (varint deltas), so nothing is left to
+// encode afterwards.
 class TokenIndexBuilder::Postings {
  public:
   Postings() : slots_(kInitialSlots), mask_(kInitialSlots - 1) {}
@@ -177,7 +177,7 @@ class TokenIndexBuilder::Postings {
  private:
   static constexpr size_t kInitialSlots = size_t{1} << 16;
 
-  // A slot holds the high half of the token's hash, so that most probes
+  // A slot contains the high half of the token's hash, so that most probes
   // that miss do not reach the token, and the token's id plus one (0 is an
   // empty slot).
   struct Slot {
@@ -185,7 +185,7 @@ class TokenIndexBuilder::Postings {
     uint32_t id = 0;
   };
 
-  // What a lookup reads; the rows are apart in rows_.
+  // The fields a lookup reads. The rows are apart, in rows_.
   struct Token {
     uint64_t first;
     uint64_t last;

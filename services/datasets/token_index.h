@@ -24,10 +24,9 @@ int TokenBucket(std::string_view token);
 
 // Tokenizes every non-missing row of a string chunk (as
 // goalpost::text::ForEachToken gives the tokens) and encodes the chunk's
-// token index: for each non-empty bucket, in ascending order, the stored
-// `entries` bytes (see the datasets.token_index table), whose entries are
-// sorted by token and list the ascending rows of the chunk whose text
-// contains the token.
+// token index. Returns, for each non-empty bucket in ascending order, the
+// stored `entries` bytes (see the datasets.token_index table). Their entries
+// are sorted by token and list the ascending rows whose text contains it.
 std::vector<std::pair<int, std::string>> EncodeTokenBuckets(const ColumnChunk& text_chunk);
 
 // Encodes the token index of one chunk after another as EncodeTokenBuckets
