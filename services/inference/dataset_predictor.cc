@@ -49,27 +49,46 @@ absl::StatusOr<v1::PredictDatasetResponse> DatasetPredictor::PredictDataset(
   auto model = registry_->Get(model_name);
   if (!model.ok()) return model.status();
 
-  // An earlier request already stored the predictions of this model.
-  std::optional<v1::PredictDatasetResponse> existing;
-  absl::Status status = registry_->pool().RunTransaction([&](pqxx::work& txn) {
-    pqxx::result rows = txn.exec_params(
-        "SELECT prediction_set, row_count FROM inference.prediction_sets "
-        "WHERE model = $1 AND dataset = $2",
-        model_name, dataset);
-    if (!rows.empty()) {
-      existing.emplace();
-      existing->set_prediction_set(rows[0][0].as<std::string>());
-      existing->set_row_count(rows[0][1].as<int64_t>());
-      existing->set_created(false);
-    }
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  if (existing.has_value()) return *existing;
+  // One request per model and dataset computes the prediction set. Others,
+  // on this replica or another, wait on a transaction-scoped advisory lock,
+  // then find the recorded set. The lock holds one pooled connection while
+  // the predictions are computed.
+  std::optional<v1::PredictDatasetResponse> result;
+  absl::Status status = registry_->pool().RunTransaction(
+      [&](pqxx::work& txn) -> absl::Status {
+        result.reset();
+        txn.exec_params("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))", model_name,
+                        dataset);
+        pqxx::result rows = txn.exec_params(
+            "SELECT prediction_set, row_count FROM inference.prediction_sets "
+            "WHERE model = $1 AND dataset = $2",
+            model_name, dataset);
+        if (!rows.empty()) {
+          result.emplace();
+          result->set_prediction_set(rows[0][0].as<std::string>());
+          result->set_row_count(rows[0][1].as<int64_t>());
+          result->set_created(false);
+          return absl::OkStatus();
+        }
 
-  auto plan = PlanColumns(**model, dataset);
-  if (!plan.ok()) return plan.status();
-  return Run(**model, *plan);
+        auto plan = PlanColumns(**model, dataset);
+        if (!plan.ok()) return plan.status();
+        auto created = Run(**model, *plan);
+        if (!created.ok()) return created.status();
+        txn.exec_params(
+            "INSERT INTO inference.prediction_sets (model, dataset, prediction_set, row_count) "
+            "VALUES ($1, $2, $3, $4)",
+            model_name, dataset, created->prediction_set(), created->row_count());
+        result = *std::move(created);
+        return absl::OkStatus();
+      },
+      /*max_attempts=*/1);
+  if (!status.ok()) return status;
+  if (result->created()) {
+    spdlog::info("stored prediction set {} of model {} on {} ({} rows)", result->prediction_set(),
+                 model_name, dataset, result->row_count());
+  }
+  return *result;
 }
 
 absl::StatusOr<DatasetPredictor::Plan> DatasetPredictor::PlanColumns(const HostedModel& model,
@@ -241,19 +260,6 @@ absl::StatusOr<v1::PredictDatasetResponse> DatasetPredictor::Run(const HostedMod
   response.set_prediction_set(uploaded.prediction_set().name());
   response.set_row_count(rows);
   response.set_created(true);
-  // NOTE: two concurrent first requests for the same model and dataset both
-  // upload a prediction set. The record keeps the first one, and the second
-  // request still returns its own, which stays stored but unreferenced.
-  absl::Status recorded = registry_->pool().RunTransaction([&](pqxx::work& txn) {
-    txn.exec_params(
-        "INSERT INTO inference.prediction_sets (model, dataset, prediction_set, row_count) "
-        "VALUES ($1, $2, $3, $4) ON CONFLICT (model, dataset) DO NOTHING",
-        model.model.name(), plan.dataset, response.prediction_set(), rows);
-    return absl::OkStatus();
-  });
-  if (!recorded.ok()) return recorded;
-  spdlog::info("stored prediction set {} of model {} on {} ({} rows)", response.prediction_set(),
-               model.model.name(), plan.dataset, rows);
   return response;
 }
 

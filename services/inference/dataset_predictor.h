@@ -19,7 +19,9 @@ namespace goalpost::inference {
 // every worker thread, and streams the class probabilities back as a
 // prediction set of that dataset. The (model, dataset) -> prediction set
 // record in the inference schema makes a repeated request return the
-// existing prediction set.
+// existing prediction set. Concurrent first requests, on any replica, wait
+// for one of them (a PostgreSQL advisory lock per model and dataset) and
+// return its prediction set.
 class DatasetPredictor {
  public:
   DatasetPredictor(ModelRegistry* registry, std::shared_ptr<grpc::Channel> datasets_channel,
@@ -37,6 +39,8 @@ class DatasetPredictor {
   struct Plan;
 
   absl::StatusOr<Plan> PlanColumns(const HostedModel& model, const std::string& dataset);
+  // Computes the predictions and uploads them as a prediction set; the
+  // caller records it.
   absl::StatusOr<v1::PredictDatasetResponse> Run(const HostedModel& model, const Plan& plan);
   absl::StatusOr<ClassProbabilities> PredictChunk(
       const HostedModel& model, const Plan& plan,

@@ -5,6 +5,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
@@ -234,6 +235,32 @@ TEST_F(PredictDatasetTest, TextModelPredictionSetMatchesScikitLearn) {
   EXPECT_FALSE(again.created());
   EXPECT_EQ(again.prediction_set(), response.prediction_set());
   EXPECT_EQ(again.row_count(), 1814);
+}
+
+TEST_F(PredictDatasetTest, ConcurrentFirstRequestsShareOnePredictionSet) {
+  ASSERT_TRUE(
+      Register(SpamModelSpec("spam-concurrent"), "examples/spamassassin/spam_tfidf_logreg.json")
+          .ok());
+  constexpr int kRequests = 4;
+  std::vector<v1::PredictDatasetResponse> responses(kRequests);
+  std::vector<grpc::Status> statuses(kRequests);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kRequests; ++i) {
+    threads.emplace_back([&, i] {
+      statuses[i] = PredictDataset("projects/test/models/spam-concurrent", spam_dataset_,
+                                   &responses[i]);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+
+  int created = 0;
+  for (int i = 0; i < kRequests; ++i) {
+    ASSERT_TRUE(statuses[i].ok()) << statuses[i].error_message();
+    EXPECT_EQ(responses[i].prediction_set(), responses[0].prediction_set());
+    EXPECT_EQ(responses[i].row_count(), 1814);
+    if (responses[i].created()) ++created;
+  }
+  EXPECT_EQ(created, 1);
 }
 
 TEST_F(PredictDatasetTest, XgboostPredictionSetMatchesPythonXgboost) {
