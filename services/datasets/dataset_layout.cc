@@ -110,8 +110,15 @@ absl::Status ValidateSpec(v1::DatasetSpec& spec, const std::string& upload_time)
     return absl::InvalidArgumentError(
         "spec.role: set DATASET_ROLE_TRAINING or DATASET_ROLE_VALIDATION");
   }
-  if (spec.display_name().size() > kMaxDisplayNameCharacters) {
-    return absl::InvalidArgumentError("spec.display_name: at most 200 characters are allowed");
+  // Characters, not bytes: every byte but a UTF-8 continuation byte starts
+  // one (gRPC has already checked that the string is UTF-8).
+  const size_t display_name_characters = static_cast<size_t>(
+      std::count_if(spec.display_name().begin(), spec.display_name().end(),
+                    [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  if (display_name_characters > kMaxDisplayNameCharacters) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "spec.display_name: ", display_name_characters, " characters; at most ",
+        kMaxDisplayNameCharacters, " are allowed"));
   }
   if (spec.display_name().empty()) spec.set_display_name(upload_time);
   if (spec.label_column().empty()) {

@@ -94,6 +94,13 @@ std::vector<BadInputCase> BadInputCases() {
       {"HeaderOnly", header, NoChange, grpc::StatusCode::INVALID_ARGUMENT, {"no data rows"}},
       {"NoLabelColumn", header + good, [](v1::DatasetSpec& spec) { spec.clear_label_column(); },
        grpc::StatusCode::INVALID_ARGUMENT, {"spec.label_column"}},
+      {"DisplayNameOver200Characters", header + good,
+       [](v1::DatasetSpec& spec) {
+         std::string name;
+         for (int i = 0; i < 201; ++i) name += "\xC3\xA9";  // "é", two bytes
+         spec.set_display_name(name);
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, {"spec.display_name: 201 characters"}},
       {"OneClassName", header + good, [](v1::DatasetSpec& spec) { spec.mutable_class_names()->RemoveLast(); },
        grpc::StatusCode::INVALID_ARGUMENT, {"spec.class_names"}},
       {"LineCountsQuotedNewlines", header + "r1,\"two\nlines\",1,red,a,a,0.5,0.5\nr2,t,oops,red,a,a,0.5,0.5\n",
@@ -150,6 +157,19 @@ TEST(BadInputBaselineTest, GoodFileUploads) {
                                   std::string(kHeader) + kGoodRow + "r2,t,,,b,b,0.5,0.5", 3, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(response.dataset().row_count(), 2);
+}
+
+// The display-name limit counts characters: 200 two-byte characters pass.
+TEST(DisplayNameTest, TwoHundredNonAsciiCharactersUpload) {
+  TestDatasetServer server("display_name");
+  v1::DatasetSpec spec = SmallSpec();
+  std::string name;
+  for (int i = 0; i < 200; ++i) name += "\xC3\xA9";
+  spec.set_display_name(name);
+  v1::UploadDatasetResponse response;
+  grpc::Status status = UploadCsv(server.stub(), spec, std::string(kHeader) + kGoodRow, 64, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.dataset().spec().display_name(), name);
 }
 
 TEST(UploadLimitTest, OverSizeLimitIsResourceExhausted) {
