@@ -413,7 +413,7 @@ TEST_F(InferenceServiceTest, UnreachableRemoteModelRegistersNothing) {
   spec.mutable_remote()->set_probabilities_output_name("PROBABILITIES");
   spec.mutable_remote()->set_timeout_ms(2000);
   grpc::Status status = Register(spec, "");
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_NE(status.error_message().find("cannot read the metadata"), std::string::npos);
   EXPECT_EQ(GetModelCode("projects/test/models/remote"), grpc::StatusCode::NOT_FOUND);
 }

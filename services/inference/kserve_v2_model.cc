@@ -103,7 +103,8 @@ absl::StatusOr<std::unique_ptr<KserveV2Model>> KserveV2Model::Connect(
   const bool unreachable = status.error_code() == grpc::StatusCode::UNAVAILABLE ||
                            status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
   if (unreachable) {
-    // Worth retrying: the remote server may be starting or restarting.
+    // Worth retrying: the remote server may be starting or restarting. A
+    // registration turns this into FAILED_PRECONDITION.
     return absl::UnavailableError(absl::StrCat(
         "cannot read the metadata of ", Describe(remote), ": ", status.error_message(),
         " (gRPC code ", static_cast<int>(status.error_code()),

@@ -21,9 +21,10 @@ class KserveV2Model : public ModelRuntime {
   // Connects and checks the remote model's metadata against the spec: the
   // model is ready, the input and output tensors exist with usable data
   // types, and a fixed class dimension equals the spec's class count.
-  // FAILED_PRECONDITION when the server cannot be reached or describes the
-  // model differently; INVALID_ARGUMENT for a spec without address, model
-  // name, input name or output name.
+  // UNAVAILABLE when the server cannot be reached or does not answer in
+  // time; FAILED_PRECONDITION when it describes the model differently;
+  // INVALID_ARGUMENT for a spec without address, model name, input name or
+  // output name.
   static absl::StatusOr<std::unique_ptr<KserveV2Model>> Connect(
       const goalpost::inference::v1::ModelSpec& spec);
 

@@ -59,6 +59,11 @@ absl::StatusOr<v1::Model> ModelRegistry::Register(const v1::ModelSpec& spec,
         kMaxArtifactBytes));
   }
   auto runtime = BuildModelRuntime(spec, artifact);
+  if (absl::IsUnavailable(runtime.status())) {
+    // At registration an unreachable remote model is a spec to fix (the
+    // address or name) before anything is stored, not a call to retry.
+    return absl::FailedPreconditionError(runtime.status().message());
+  }
   if (!runtime.ok()) return runtime.status();
 
   const std::string name = ModelResourceName(spec);
