@@ -21,7 +21,7 @@ class KserveV2Model : public ModelRuntime {
   // Connects and checks the remote model's metadata against the spec: the
   // model is ready, the input and output tensors exist with usable data
   // types, and a fixed class dimension equals the spec's class count.
-  // UNAVAILABLE when the server cannot be reached or does not answer in
+  // UNAVAILABLE when the server cannot be reached or does not respond in
   // time; FAILED_PRECONDITION when it describes the model differently;
   // INVALID_ARGUMENT for a spec without address, model name, input name or
   // output name.

@@ -61,7 +61,7 @@ class ModelRegistry {
  private:
   absl::StatusOr<std::shared_ptr<const HostedModel>> Load(const std::string& name);
 
-  // Returns whether the database still holds `hosted` (same artifact and
+  // Returns whether the database still contains `hosted` (same artifact and
   // registration time).
   absl::StatusOr<bool> IsStillRegistered(const HostedModel& hosted);
 
