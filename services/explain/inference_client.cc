@@ -39,9 +39,8 @@ absl::StatusOr<Eigen::MatrixXd> InferenceClient::PredictTextSamples(
   const IndexedString& text = *samples.text;
   inference::v1::TextPerturbationBatch pieces;
   pieces.set_text(text.raw_string());
-  for (size_t i = 1; i < text.piece_starts().size(); ++i) {
-    pieces.add_piece_ends(static_cast<int32_t>(text.piece_starts()[i]));
-  }
+  const std::vector<int32_t> piece_ends = text.PieceEnds();
+  pieces.mutable_piece_ends()->Add(piece_ends.begin(), piece_ends.end());
   pieces.mutable_piece_words()->Add(text.piece_words().begin(), text.piece_words().end());
   pieces.set_word_count(text.num_words());
 

@@ -21,9 +21,11 @@ namespace {
 struct WordTerms {
   // Ascending vocabulary columns of the words' tokens.
   std::vector<int> columns;
-  // Per word: (index into columns, count of that column's token over every
-  // occurrence of the word).
-  std::vector<std::vector<std::pair<int, int>>> terms;
+  // (index into columns, count of that column's token over every occurrence
+  // of the word), word by word: word w's are [term_begin[w],
+  // term_begin[w + 1]).
+  std::vector<std::pair<int, int>> terms;
+  std::vector<size_t> term_begin;
 };
 
 // Returns the terms of each word, or nullopt when the rows' counts are not
@@ -49,20 +51,25 @@ std::optional<WordTerms> TermsOfWords(const TextPerturbations& rows,
   }
 
   WordTerms terms;
-  terms.terms.resize(rows.word_count);
   for (const auto& entry : word_columns) terms.columns.push_back(entry.second);
   std::sort(terms.columns.begin(), terms.columns.end());
   terms.columns.erase(std::unique(terms.columns.begin(), terms.columns.end()), terms.columns.end());
 
+  // Sorted by word, the entries come out word by word.
   std::sort(word_columns.begin(), word_columns.end());
+  terms.term_begin.assign(static_cast<size_t>(rows.word_count) + 1, 0);
   for (size_t i = 0; i < word_columns.size();) {
     size_t j = i;
     while (j < word_columns.size() && word_columns[j] == word_columns[i]) ++j;
     const auto [word, column] = word_columns[i];
     const auto local = std::lower_bound(terms.columns.begin(), terms.columns.end(), column);
-    terms.terms[word].emplace_back(static_cast<int>(local - terms.columns.begin()),
-                                   static_cast<int>(j - i));
+    terms.terms.emplace_back(static_cast<int>(local - terms.columns.begin()),
+                             static_cast<int>(j - i));
+    ++terms.term_begin[word + 1];
     i = j;
+  }
+  for (size_t word = 0; word < static_cast<size_t>(rows.word_count); ++word) {
+    terms.term_begin[word + 1] += terms.term_begin[word];
   }
   return terms;
 }
@@ -80,14 +87,6 @@ absl::StatusOr<ClassProbabilities> TfidfLogisticRegression::PredictTextPerturbat
   result.class_count = class_count();
   result.probabilities.resize(rows.row_count() * classes);
 
-  // The words' terms in one array: word w's are [term_begin[w], term_begin[w + 1]).
-  std::vector<std::pair<int, int>> terms;
-  std::vector<size_t> term_begin = {0};
-  for (const auto& word_terms : words->terms) {
-    terms.insert(terms.end(), word_terms.begin(), word_terms.end());
-    term_begin.push_back(terms.size());
-  }
-
   // Counts per entry of words->columns, summed over the row's kept words,
   // then passed on in ascending column order as PredictText does.
   const size_t bytes_per_row = TextPerturbations::BytesPerRow(rows.word_count);
@@ -97,13 +96,13 @@ absl::StatusOr<ClassProbabilities> TfidfLogisticRegression::PredictTextPerturbat
     std::fill(counts.begin(), counts.end(), 0);
     const char* removed = rows.removed_words.data() + row * bytes_per_row;
     for (size_t byte = 0; byte < bytes_per_row; ++byte) {
-      unsigned kept = ~static_cast<unsigned>(static_cast<uint8_t>(removed[byte])) & 0xFFu;
-      while (kept != 0) {
-        const size_t word = byte * 8 + static_cast<size_t>(__builtin_ctz(kept));
-        kept &= kept - 1;
+      unsigned kept_bits = ~static_cast<unsigned>(static_cast<uint8_t>(removed[byte])) & 0xFFu;
+      while (kept_bits != 0) {
+        const size_t word = byte * 8 + static_cast<size_t>(__builtin_ctz(kept_bits));
+        kept_bits &= kept_bits - 1;
         if (word >= static_cast<size_t>(rows.word_count)) break;
-        for (size_t t = term_begin[word]; t < term_begin[word + 1]; ++t) {
-          counts[terms[t].first] += terms[t].second;
+        for (size_t t = words->term_begin[word]; t < words->term_begin[word + 1]; ++t) {
+          counts[words->terms[t].first] += words->terms[t].second;
         }
       }
     }

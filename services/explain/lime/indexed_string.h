@@ -1,6 +1,7 @@
 #ifndef GOALPOST_SERVICES_EXPLAIN_LIME_INDEXED_STRING_H_
 #define GOALPOST_SERVICES_EXPLAIN_LIME_INDEXED_STRING_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,11 +29,14 @@ class IndexedString {
   // separators around them kept, as lime's inverse_removing.
   std::string InverseRemoving(const std::vector<int>& word_ids) const;
 
-  // The pieces: piece i is raw_string()[piece_starts()[i],
-  // piece_starts()[i + 1]), and piece_words()[i] is its word id, or -1 for a
-  // separator. piece_starts() has one entry more than piece_words(): the
-  // text's length.
-  const std::vector<size_t>& piece_starts() const { return piece_starts_; }
+  // Returns the byte offset where each piece ends, ascending, the last being
+  // the text's length: the form of the inference service's
+  // TextPerturbationBatch.
+  std::vector<int32_t> PieceEnds() const {
+    return std::vector<int32_t>(piece_starts_.begin() + 1, piece_starts_.end());
+  }
+
+  // Per piece: its word id, or -1 for a separator.
   const std::vector<int>& piece_words() const { return piece_words_; }
 
  private:

@@ -53,23 +53,15 @@ Eigen::VectorXd CosineDistances(const Eigen::MatrixXd& data) {
   const Eigen::VectorXd kept_counts = data.rowwise().sum();
   Eigen::VectorXd distances(data.rows());
   for (Eigen::Index i = 0; i < data.rows(); ++i) {
-    const double kept = kept_counts(i);
-    const double similarity = kept == 0 ? 0 : kept / std::sqrt(kept * word_count);
+    const double kept_words = kept_counts(i);
+    const double similarity =
+        kept_words == 0 ? 0 : kept_words / std::sqrt(kept_words * word_count);
     distances(i) = std::clamp(1 - similarity, 0.0, 2.0) * 100;
   }
   return distances;
 }
 
 }  // namespace
-
-std::string TextSamples::SampleText(int sample) const {
-  std::vector<int> removed;
-  const char* bitmap = &removed_words[sample * bytes_per_sample()];
-  for (int word = 0; word < text->num_words(); ++word) {
-    if ((static_cast<uint8_t>(bitmap[word / 8]) >> (word % 8)) & 1) removed.push_back(word);
-  }
-  return text->InverseRemoving(removed);
-}
 
 absl::StatusOr<LimeExplanation> ExplainText(std::string_view text, const TextClassifier& classifier,
                                             const LimeOptions& options) {

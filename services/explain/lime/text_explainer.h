@@ -24,9 +24,6 @@ struct TextSamples {
   std::string removed_words;
 
   size_t bytes_per_sample() const { return (static_cast<size_t>(text->num_words()) + 7) / 8; }
-
-  // Returns the text of one sample, as lime's inverse_removing builds it.
-  std::string SampleText(int sample) const;
 };
 
 // A text classifier: class probabilities, samples x classes, for the samples

@@ -52,8 +52,7 @@ Eigen::MatrixXd ToMatrix(const inference::ClassProbabilities& result) {
 TextClassifier TextClassifierOf(const inference::ModelRuntime& model) {
   return [&model](const TextSamples& samples) -> absl::StatusOr<Eigen::MatrixXd> {
     const IndexedString& text = *samples.text;
-    const std::vector<int32_t> piece_ends(text.piece_starts().begin() + 1,
-                                          text.piece_starts().end());
+    const std::vector<int32_t> piece_ends = text.PieceEnds();
     const std::vector<int32_t> piece_words(text.piece_words().begin(), text.piece_words().end());
     const inference::TextPerturbations rows{text.raw_string(), piece_ends, piece_words,
                                             text.num_words(), samples.removed_words};
